@@ -1,0 +1,175 @@
+"""The ``committee`` command: a thin shell over ingest, the index and the assistant.
+
+    committee ingest papers/            # PDFs, text or Markdown, folders recursively
+    committee items --json              # what the registry found
+    committee ask "When did the committee agree to tender the Hauxton extra care contract?"
+    committee serve                     # the chat in a browser
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from settings import Settings
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+@click.group()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Data folder (registry and vector store). Env COMMITTEE_DATA; default ./data.")
+@click.option("--chroma-host", default=None, help="Use a Chroma server at this host instead of the embedded store.")
+@click.option("--chroma-port", type=int, default=None, help="Port of the Chroma server (default 8000).")
+@click.option("--role", type=click.Choice(["public", "member"]), default=None,
+              help="Who is asking: public sees published papers only; member sees restricted ones too.")
+@click.pass_context
+def main(ctx: click.Context, data, chroma_host, chroma_port, role) -> None:
+    """Ask questions of committee papers, with citations to meeting, item, minute and page."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = Settings.from_env(data_dir=data, chroma_host=chroma_host, chroma_port=chroma_port,
+                                            role=role)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--restricted", is_flag=True, help="Mark these files as exempt (not for publication).")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool) -> None:
+    """Ingest papers (files or folders). Unchanged files are skipped; the exit status is 1 if any failed.
+
+    Example: committee ingest ~/papers/adults-committee/
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from index.library import Library, find_files
+
+    console = Console(stderr=True)
+    library = Library(_settings(ctx))
+    total = len(find_files(paths))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("ingesting", total=total)
+
+        def step(name: str) -> None:
+            bar.update(task, description=name[:40])
+            bar.advance(task)
+
+        report = library.ingest(paths, restricted=restricted, progress=step)
+    for _, reason in report.failed:
+        click.echo(f"error: {reason}", err=True)
+    for name, same in report.duplicates:
+        click.echo(f"skipped: {Path(name).name} is the same file as {same}", err=True)
+    click.echo(f"{report.files} files ({report.ingested} ingested, {report.unchanged} unchanged, "
+               f"{len(report.duplicates)} duplicates, {len(report.failed)} failed): {report.pages} pages, "
+               f"{report.items} items, {report.minutes} minutes, {report.actions} actions, {report.chunks} chunks "
+               f"in {report.seconds:.1f} s")
+    sys.exit(0 if report.ok else 1)
+
+
+def _registry(ctx: click.Context):
+    from index.registry import Registry
+
+    return Registry(_settings(ctx).registry_path)
+
+
+def _role_filters(ctx: click.Context):
+    from index.filters import Filters
+
+    return Filters(include_restricted=_settings(ctx).role == "member")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one list).")
+@click.pass_context
+def items(ctx: click.Context, as_json: bool) -> None:
+    """Agenda items of every ingested pack, with their page ranges."""
+    rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in _registry(ctx).items(_role_filters(ctx))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['meeting_date'] or '?':10}  {r['committee'][:24]:24}  item {r['item']:>4}  "
+                   f"pp. {r['pages'][0]}–{r['pages'][1]}  {r['title']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one list).")
+@click.pass_context
+def decisions(ctx: click.Context, as_json: bool) -> None:
+    """Every numbered minute with what it resolved and how."""
+    rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in _registry(ctx).decisions(_role_filters(ctx))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['meeting_date'] or '?':10}  minute {r['minute']:>8}  {r['title'][:60]}  "
+                   f"[{r['vote'] or '-'}] pp. {r['pages'][0]}–{r['pages'][1]}")
+        if r["resolution"]:
+            click.echo(f"            {r['resolution'][:200]}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one list).")
+@click.pass_context
+def actions(ctx: click.Context, as_json: bool) -> None:
+    """Rows of every action log: minute, officer, action, latest comment, status."""
+    rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in _registry(ctx).actions(_role_filters(ctx))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['log_date'] or '?':10}  minute {r['minute']:>5}  {r['owner'] or '?':20}  "
+                   f"{r['status'] or '-':10}  {r['action'][:80]}")
+
+
+@main.command()
+@click.option("--port", type=int, default=8501, show_default=True, help="Port to serve the app on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-samples", is_flag=True, help="Do not ingest the bundled sample papers into an empty library.")
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str, no_samples: bool) -> None:
+    """Start the chat app (Streamlit). An empty library first gets the bundled sample papers.
+
+    Example: committee --data ./data serve --port 8501
+    """
+    import os
+    import subprocess
+
+    settings = _settings(ctx)
+    if not no_samples and SAMPLES.exists():
+        from index.registry import Registry
+
+        if Registry(settings.registry_path).counts()["documents"] == 0:
+            click.echo(f"ingesting the sample papers from {SAMPLES} …", err=True)
+            ctx.invoke(ingest_quiet, paths=(SAMPLES,))
+    env = dict(os.environ, COMMITTEE_DATA=str(settings.data_dir.resolve()))
+    if settings.chroma_host:
+        env.update(COMMITTEE_CHROMA_HOST=settings.chroma_host, COMMITTEE_CHROMA_PORT=str(settings.chroma_port))
+    app = Path(__file__).resolve().parent / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"committee is at http://{host}:{port}", err=True)
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest_quiet(ctx: click.Context, paths) -> None:
+    from index.library import Library
+
+    report = Library(_settings(ctx)).ingest(paths)
+    for _, reason in report.failed:
+        click.echo(f"error: {reason}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

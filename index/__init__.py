@@ -1,0 +1,1 @@
+"""Stage 2: storage. The SQLite registry (structure, registers, FTS5 lexical index) and the Chroma vector store."""

@@ -1,0 +1,81 @@
+"""Filters a question runs under; applied inside each store's query, never after retrieval."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search may see. ``include_restricted`` is True only for users entitled to exempt papers."""
+
+    committee: str | None = None
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+    doc_type: str | None = None
+    item: str | None = None
+    minute: str | None = None
+    include_restricted: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if self.committee:
+            parts.append(f"committee {self.committee}")
+        if self.date_from or self.date_to:
+            parts.append(f"meetings {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.doc_type:
+            parts.append(f"{self.doc_type} papers")
+        if self.item:
+            parts.append(f"item {self.item}")
+        if self.minute:
+            parts.append(f"minute {self.minute}")
+        return ", ".join(parts) if parts else "all papers"
+
+    def chroma_where(self) -> dict | None:
+        """The same filter as a Chroma ``where`` clause."""
+        clauses: list[dict] = []
+        if not self.include_restricted:
+            clauses.append({"restricted": {"$eq": False}})
+        if self.committee:
+            clauses.append({"committee": {"$eq": self.committee}})
+        if self.date_from:
+            clauses.append({"meeting_day": {"$gte": _day(self.date_from)}})
+        if self.date_to:
+            clauses.append({"meeting_day": {"$lte": _day(self.date_to)}})
+        if self.doc_type:
+            clauses.append({"doc_type": {"$eq": self.doc_type}})
+        if self.item:
+            clauses.append({"item": {"$eq": self.item}})
+        if self.minute:
+            clauses.append({"minute": {"$eq": self.minute}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def sql_where(self, alias: str = "c") -> tuple[str, list]:
+        """The same filter as SQL over a chunk row ``alias`` joined to documents ``d``."""
+        sql, args = [], []
+        if not self.include_restricted:
+            sql.append(f"{alias}.restricted = 0")
+        if self.committee:
+            sql.append("d.committee = ?")
+            args.append(self.committee)
+        if self.date_from:
+            sql.append("d.meeting_date >= ?")
+            args.append(self.date_from)
+        if self.date_to:
+            sql.append("d.meeting_date <= ?")
+            args.append(self.date_to)
+        if self.doc_type:
+            sql.append("d.doc_type = ?")
+            args.append(self.doc_type)
+        if self.item:
+            sql.append(f"{alias}.item = ?")
+            args.append(self.item)
+        if self.minute:
+            sql.append(f"{alias}.minute = ?")
+            args.append(self.minute)
+        return (" AND ".join(sql) if sql else "1=1"), args
+
+
+def _day(iso: str) -> int:
+    return int(iso.replace("-", "")[:8].ljust(8, "0"))

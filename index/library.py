@@ -1,0 +1,170 @@
+"""Ingest files into the registry and the vector store: incremental, atomic per file, one bad file never stops the rest.
+
+Order of work for each file, so a crash at any point leaves the previous index usable:
+parse and embed (no writes) → add the new chunks to Chroma → one SQLite transaction
+swaps the paper's rows → old chunks are removed from Chroma. Chunks in Chroma that
+the registry does not know are never shown (results are joined to the registry)
+and are swept at the start of the next ingest.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from index.registry import Registry
+from index.vectors import VectorStore
+from ingest.chunker import TokenCounter
+from ingest.models import Chunk, Paper, PaperError
+from ingest.pipeline import file_hash, parse_paper
+from ingest.readers import SUPPORTED
+from settings import Settings
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    ingested: int = 0
+    unchanged: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same as)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+    pages: int = 0
+    items: int = 0
+    minutes: int = 0
+    actions: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Supported files under each path (folders recursively), in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+        else:
+            found.append(path)
+    return found
+
+
+@contextmanager
+def ingest_lock(data_dir: Path):
+    """One ingest at a time per data folder; a second waits rather than interleaving writes."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "ingest.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def embedding_text(paper: Paper, chunk: Chunk, count: Callable[[str], int]) -> str:
+    """What the model embeds: a short header naming the paper and item, then the passage."""
+    header = " · ".join(x for x in (chunk.item_title or paper.title, chunk.section) if x)
+    words = header.split()
+    while words and count(" ".join(words)) > 40:
+        words = words[:-1]
+    return f"{' '.join(words)}\n{chunk.text}"
+
+
+def _metadata(paper: Paper, chunk: Chunk) -> dict:
+    day = int((paper.meeting_date or "0").replace("-", "")) if paper.meeting_date else 0
+    return {"paper_id": paper.doc_id, "source": paper.source, "committee": paper.committee or "",
+            "meeting_day": day, "doc_type": paper.doc_type, "item": chunk.item or "",
+            "minute": chunk.minute or "", "restricted": bool(chunk.restricted or paper.restricted),
+            "first_page": chunk.first_page, "last_page": chunk.last_page}
+
+
+class Library:
+    """The index as a whole: what ingest writes and what the assistant reads."""
+
+    def __init__(self, settings: Settings, registry: Registry | None = None, vectors: VectorStore | None = None):
+        self.settings = settings
+        self.registry = registry or Registry(settings.registry_path)
+        self.vectors = vectors or VectorStore(settings)
+        self.count_tokens = TokenCounter(settings.embedding_model)
+
+    def sweep_orphans(self) -> int:
+        """Remove chunks from Chroma whose paper the registry does not hold (left by a crash)."""
+        known = self.registry.doc_ids()
+        orphans = [cid for doc, ids in self.vectors.all_ids_by_doc().items() if doc not in known for cid in ids]
+        self.vectors.delete(orphans)
+        return len(orphans)
+
+    def ingest(self, paths: Iterable[Path], restricted: bool = False,
+               progress: Callable[[str], None] | None = None) -> IngestReport:
+        start = time.perf_counter()
+        report = IngestReport()
+        files = find_files(paths)
+        report.files = len(files)
+        with ingest_lock(self.settings.data_dir):
+            self.sweep_orphans()
+            for path in files:
+                if progress:
+                    progress(path.name)
+                try:
+                    self._ingest_one(path, restricted, report)
+                except PaperError as exc:
+                    report.failed.append((str(path), str(exc)))
+                except Exception as exc:  # a bug must not stop the other files either
+                    report.failed.append((str(path), f"{path.name}: could not be ingested ({type(exc).__name__}: "
+                                                     f"{exc}); please report this file."))
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _ingest_one(self, path: Path, restricted: bool, report: IngestReport) -> None:
+        if not path.exists():
+            raise PaperError(f"{path}: no such file; check the path.")
+        stat = path.stat()
+        if stat.st_size > self.settings.max_upload_mb * 1024 * 1024:
+            raise PaperError(f"{path.name}: larger than {self.settings.max_upload_mb} MB; split it or raise "
+                             "COMMITTEE_MAX_UPLOAD_MB.")
+        key = str(path.resolve())
+        state = self.registry.file_state(key)
+        if state and state["size"] == stat.st_size and state["mtime"] == stat.st_mtime:
+            doc = self.registry.document(state["doc_id"])
+            if doc is not None and bool(doc["restricted"]) == restricted:
+                report.unchanged += 1
+                return
+        content_hash = file_hash(path)
+        doc_id = content_hash[:32]
+        existing = self.registry.document(doc_id)
+        if existing is not None and bool(existing["restricted"]) == restricted:
+            if existing["path"] != key and Path(existing["path"]).exists():
+                report.duplicates.append((str(path), existing["source"]))
+            else:
+                report.unchanged += 1
+            self.registry.record_file(key, doc_id, stat.st_size, stat.st_mtime)
+            return
+        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, restricted, content_hash)
+        if parsed.paper.page_count > self.settings.max_pages:
+            raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
+                             f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
+        previous = state["doc_id"] if state else None
+        old_ids = self.registry.chunk_ids_of(previous) if previous and previous != doc_id else set()
+        texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
+        embeddings = self.vectors.embedder.embed(texts) if texts else []
+        self.vectors.add([c.chunk_id for c in parsed.chunks], [c.text for c in parsed.chunks], embeddings,
+                         [_metadata(parsed.paper, c) for c in parsed.chunks])
+        self.registry.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous)
+        new_ids = {c.chunk_id for c in parsed.chunks}
+        self.vectors.delete(sorted(old_ids - new_ids))
+        report.ingested += 1
+        report.pages += len(parsed.pages)
+        report.items += len(parsed.items)
+        report.minutes += len(parsed.minutes)
+        report.actions += len(parsed.actions)
+        report.chunks += len(parsed.chunks)
+
+
+def default_workers() -> int:  # pragma: no cover - kept for the benchmark's reference
+    return os.cpu_count() or 1

@@ -1,0 +1,231 @@
+"""The SQLite registry: documents, pages, agenda items, minutes, actions, chunks and an FTS5 lexical index.
+
+Everything about one paper is written in one transaction, so a reader sees a
+paper whole or not at all. The schema changes only through the numbered
+migrations below.
+
+    registry = Registry(Path("data/registry.sqlite"))
+    registry.items()  # [{'source': 'pack.pdf', 'item': '4', 'pages': [13, 24], ...}]
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from index.filters import Filters
+from ingest.models import ParsedPaper
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, content_hash TEXT NOT NULL,
+        doc_type TEXT, title TEXT, committee TEXT, meeting_date TEXT, venue TEXT,
+        page_count INTEGER, restricted INTEGER NOT NULL DEFAULT 0, ingested_at REAL);
+    CREATE TABLE files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL, size INTEGER, mtime REAL);
+    CREATE TABLE pages (doc_id TEXT NOT NULL, number INTEGER NOT NULL, printed TEXT, text TEXT,
+        restricted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (doc_id, number));
+    CREATE TABLE items (doc_id TEXT NOT NULL, number TEXT NOT NULL, title TEXT, first_page INTEGER,
+        last_page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE minutes (doc_id TEXT NOT NULL, number TEXT NOT NULL, title TEXT, first_page INTEGER,
+        last_page INTEGER, meeting_date TEXT, resolution TEXT, vote TEXT, item TEXT, text TEXT,
+        restricted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE actions (doc_id TEXT NOT NULL, minute TEXT, report_title TEXT, owner TEXT, action TEXT,
+        comments TEXT, status TEXT, review_date TEXT, log_date TEXT, meeting_date TEXT,
+        first_page INTEGER, last_page INTEGER, item TEXT, restricted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT,
+        first_page INTEGER, last_page INTEGER, item TEXT, item_title TEXT, minute TEXT, section TEXT,
+        restricted INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX chunks_doc ON chunks(doc_id);
+    CREATE VIRTUAL TABLE chunk_fts USING fts5(chunk_id UNINDEXED, text, title, tokenize='porter unicode61');
+    """),
+]
+
+
+def _fts_query(text: str) -> str:
+    """A forgiving FTS5 query: every word or figure as an OR'd term (BM25 ranks the overlap)."""
+    terms = re.findall(r"[£$]?\d[\d,.]*%?|[A-Za-z][A-Za-z'’\-]+", text)
+    cleaned = []
+    for t in terms:
+        t = t.strip(".,").replace("’", "'")
+        t = re.sub(r"[£$%]", "", t)
+        if len(t) < 2 and not t.isdigit():
+            continue
+        cleaned.append('"' + t.replace('"', "") + '"')
+    return " OR ".join(dict.fromkeys(cleaned))
+
+
+class Registry:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+            done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+            for version, sql in MIGRATIONS:
+                if version not in done:
+                    self.db.executescript("BEGIN;" + sql + f"INSERT INTO schema_migrations VALUES ({version});COMMIT;")
+
+    # ---- writing -------------------------------------------------------------------------------
+    def file_state(self, path: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+
+    def document(self, doc_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+
+    def record_file(self, path: str, doc_id: str, size: int, mtime: float) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (path, doc_id, size, mtime))
+
+    def write_paper(self, parsed: ParsedPaper, file_path: str, size: int, mtime: float,
+                    replaces: str | None = None) -> None:
+        """Replace ``replaces`` (the file's previous version) by ``parsed``, in one transaction."""
+        p = parsed.paper
+        secret_pages = {c.first_page for c in parsed.chunks if c.restricted} | \
+            {c.last_page for c in parsed.chunks if c.restricted}
+        restricted_all = 1 if p.restricted else 0
+
+        def restricted(first: int, last: int) -> int:
+            return restricted_all or int(any(n in secret_pages for n in range(first, last + 1)))
+
+        with self.db:
+            if replaces and replaces != p.doc_id:
+                self._delete(replaces)
+            self._delete(p.doc_id)
+            self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+                p.doc_id, p.source, p.path, p.doc_id, p.doc_type, p.title, p.committee, p.meeting_date,
+                p.venue, p.page_count, restricted_all, time.time()))
+            self.db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)", [
+                (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number)) for pg in parsed.pages])
+            self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?)", [
+                (p.doc_id, it.number, it.title, it.first_page, it.last_page, restricted(it.first_page, it.first_page))
+                for it in parsed.items])
+            self.db.executemany("INSERT INTO minutes VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+                (p.doc_id, m.number, m.title, m.first_page, m.last_page, m.meeting_date, m.resolution, m.vote,
+                 m.item, m.text, restricted(m.first_page, m.last_page)) for m in parsed.minutes])
+            self.db.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                (p.doc_id, a.minute, a.report_title, a.owner, a.action, a.comments, a.status, a.review_date,
+                 a.log_date, a.meeting_date, a.first_page, a.last_page, a.item, restricted(a.first_page, a.last_page))
+                for a in parsed.actions])
+            self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+                (c.chunk_id, p.doc_id, i, c.text, c.first_page, c.last_page, c.item, c.item_title, c.minute,
+                 c.section, int(c.restricted)) for i, c in enumerate(parsed.chunks)])
+            self.db.executemany("INSERT INTO chunk_fts VALUES (?,?,?)", [
+                (c.chunk_id, c.text, f"{c.item_title} {c.section}") for c in parsed.chunks])
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
+
+    def _delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM chunk_fts WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)",
+                        (doc_id,))
+        for table in ("chunks", "actions", "minutes", "items", "pages", "documents"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def chunk_ids_of(self, doc_id: str) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))}
+
+    def doc_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
+
+    # ---- reading -------------------------------------------------------------------------------
+    def counts(self) -> dict:
+        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "pages", "items", "minutes", "actions", "chunks")}
+
+    def documents(self, include_restricted: bool = False) -> list[dict]:
+        sql = "SELECT * FROM documents" + ("" if include_restricted else " WHERE restricted = 0")
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY meeting_date, source")]
+
+    def committees(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT committee FROM documents WHERE committee != '' ORDER BY committee")]
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT c.*, d.source, d.committee, d.meeting_date, d.doc_type, d.title AS doc_title, d.path "
+            f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})", ids)
+        return {r["chunk_id"]: dict(r) for r in rows}
+
+    def lexical_search(self, text: str, filters: Filters, limit: int = 30) -> list[tuple[str, float]]:
+        """(chunk_id, bm25 score) best first; the filter is part of the SQL query."""
+        query = _fts_query(text)
+        if not query:
+            return []
+        where, args = filters.sql_where("c")
+        sql = (f"SELECT f.chunk_id, bm25(chunk_fts, 0.0, 1.0, 0.3) AS score FROM chunk_fts f "
+               f"JOIN chunks c ON c.chunk_id = f.chunk_id JOIN documents d ON d.doc_id = c.doc_id "
+               f"WHERE chunk_fts MATCH ? AND {where} ORDER BY score LIMIT ?")
+        try:
+            return [(r[0], -r[1]) for r in self.db.execute(sql, [query, *args, limit])]
+        except sqlite3.OperationalError:
+            return []
+
+    def page_text(self, doc_id: str, number: int) -> str:
+        row = self.db.execute("SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)).fetchone()
+        return row[0] if row else ""
+
+    def printed_pages(self, doc_id: str, first: int, last: int) -> list[str | None]:
+        return [r[0] for r in self.db.execute(
+            "SELECT printed FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? ORDER BY number",
+            (doc_id, first, last))]
+
+    def _doc_filter(self, filters: Filters, alias: str) -> tuple[str, list]:
+        sql, args = [], []
+        if not filters.include_restricted:
+            sql.append(f"{alias}.restricted = 0")
+        if filters.committee:
+            sql.append("d.committee = ?")
+            args.append(filters.committee)
+        return (" AND ".join(sql) if sql else "1=1"), args
+
+    def items(self, filters: Filters = Filters()) -> list[dict]:
+        where, args = self._doc_filter(filters, "i")
+        rows = self.db.execute(
+            f"SELECT d.source, d.committee, d.meeting_date, i.number AS item, i.title, i.first_page, i.last_page, "
+            f"d.doc_id FROM items i JOIN documents d USING (doc_id) WHERE {where} "
+            f"ORDER BY d.meeting_date, d.source, i.first_page", args)
+        return [{"source": r["source"], "committee": r["committee"], "meeting_date": r["meeting_date"],
+                 "item": r["item"], "title": r["title"], "pages": [r["first_page"], r["last_page"]],
+                 "doc_id": r["doc_id"]} for r in rows]
+
+    def decisions(self, filters: Filters = Filters()) -> list[dict]:
+        where, args = self._doc_filter(filters, "m")
+        if filters.date_from:
+            where += " AND coalesce(m.meeting_date, d.meeting_date) >= ?"
+            args.append(filters.date_from)
+        if filters.date_to:
+            where += " AND coalesce(m.meeting_date, d.meeting_date) <= ?"
+            args.append(filters.date_to)
+        rows = self.db.execute(
+            f"SELECT m.*, d.source, d.committee, d.meeting_date AS pack_date FROM minutes m "
+            f"JOIN documents d USING (doc_id) WHERE {where} ORDER BY coalesce(m.meeting_date, d.meeting_date), "
+            f"m.first_page", args)
+        return [{"committee": r["committee"], "meeting_date": r["meeting_date"] or r["pack_date"],
+                 "minute": r["number"], "title": r["title"], "resolution": r["resolution"], "vote": r["vote"],
+                 "item": r["item"], "source": r["source"], "pages": [r["first_page"], r["last_page"]],
+                 "doc_id": r["doc_id"]} for r in rows]
+
+    def actions(self, filters: Filters = Filters()) -> list[dict]:
+        where, args = self._doc_filter(filters, "a")
+        rows = self.db.execute(
+            f"SELECT a.*, d.source, d.committee FROM actions a JOIN documents d USING (doc_id) WHERE {where} "
+            f"ORDER BY a.log_date, a.first_page", args)
+        keys = ("committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
+                "review_date", "log_date", "source")
+        return [{**{k: r[k] for k in keys}, "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]}
+                for r in rows]
+
+
+def paper_row(parsed: ParsedPaper) -> dict:  # pragma: no cover - debugging aid
+    return asdict(parsed.paper)

@@ -1,0 +1,119 @@
+"""The dense side: a sentence-transformers embedder and the Chroma collection, reached through llama-index.
+
+Chroma is embedded (``PersistentClient`` under the data folder) unless a host is
+set, in which case the same collection lives on a ``chroma run`` server.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub at run time
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from llama_index.core.base.embeddings.base import BaseEmbedding  # noqa: E402
+from llama_index.core.schema import TextNode  # noqa: E402
+from llama_index.core.vector_stores.types import VectorStoreQuery  # noqa: E402
+from pydantic import PrivateAttr  # noqa: E402
+
+from index.filters import Filters  # noqa: E402
+from settings import Settings  # noqa: E402
+
+
+class SentenceEmbedding(BaseEmbedding):
+    """llama-index embedding over a local sentence-transformers model (normalised vectors)."""
+
+    _model: Any = PrivateAttr()
+
+    def __init__(self, model_path: str, **kwargs: Any):
+        super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model_path, device="cpu")
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self._model.encode(texts, batch_size=32, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False).tolist()
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts)
+
+
+def open_chroma(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class VectorStore:
+    """The chunk collection; ids are chunk ids, metadata carries what filters need."""
+
+    def __init__(self, settings: Settings, embedder: SentenceEmbedding | None = None):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.client = open_chroma(settings)
+        self.collection = self.client.get_or_create_collection(
+            settings.collection, metadata={"hnsw:space": "cosine"})
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._embedder = embedder
+        self._model_path = settings.embedding_model
+
+    @property
+    def embedder(self) -> SentenceEmbedding:
+        if self._embedder is None:
+            self._embedder = SentenceEmbedding(self._model_path)
+        return self._embedder
+
+    def add(self, ids: list[str], texts: list[str], embeddings: list[list[float]], metadatas: list[dict]) -> None:
+        nodes = [TextNode(id_=i, text=t, embedding=e, metadata=m)
+                 for i, t, e, m in zip(ids, texts, embeddings, metadatas)]
+        for start in range(0, len(nodes), 2000):
+            self.store.add(nodes[start:start + 2000])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 5000):
+            if ids[start:start + 5000]:
+                self.collection.delete(ids=ids[start:start + 5000])
+
+    def all_ids_by_doc(self) -> dict[str, list[str]]:
+        got = self.collection.get(include=["metadatas"])
+        out: dict[str, list[str]] = {}
+        for cid, meta in zip(got["ids"], got["metadatas"]):
+            out.setdefault((meta or {}).get("paper_id", ""), []).append(cid)
+        return out
+
+    def search(self, text: str, filters: Filters, limit: int = 30) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first; the filter is Chroma's ``where``."""
+        embedding = self.embedder.get_query_embedding(text)
+        where = filters.chroma_where()
+        query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=limit)
+        kwargs = {"where": where} if where else {}
+        try:
+            result = self.store.query(query, **kwargs)
+        except Exception:  # an empty collection, or a filter no chunk satisfies
+            return []
+        ids = result.ids or []
+        sims = result.similarities or []
+        # llama-index reports exp(-distance); turn it back into cosine similarity
+        import math
+
+        return [(i, 1.0 + math.log(s) if s > 0 else 0.0) for i, s in zip(ids, sims)]
+
+    def count(self) -> int:
+        return self.collection.count()

@@ -1,0 +1,128 @@
+"""Numbered minutes and what each resolved.
+
+Publishers number minutes differently ("98. HAUXTON EXTRA CARE – TENDER FOR
+CONTRACT"; "84. Apologies" then "(Item 1)"; a number alone on its line; Ontario's
+"R2024-001 D. Yemm, S. Kirkey:"). Numbered paragraphs inside a minute look the
+same, so only the longest run of consecutive numbers counts as minute headings.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.dates import first_date
+from ingest.lines import Line
+from ingest.models import Minute
+
+NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
+NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
+RESOLUTION_ID = re.compile(r"^\s*(R\d{4}-\d{1,4})\b:?\s*(.*)$")
+ITEM_REF = re.compile(r"^\s*\(\s*item\s+(\w+)\s*\)\s*$", re.I)
+RESOLVED = re.compile(r"(?:it\s+was\s+)?\bresolved\b|\bcarried\b|\bdefeated\b|\bagreed\s+(?:to|that)\b", re.I)
+RESOLVED_STRONG = re.compile(r"(?i:it\s+was\s+resolved)|\bRESOLVED\b|\bresolved\s+that\b|^\s*THAT\b", re.M)
+
+
+def _is_heading_title(title: str) -> bool:
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    # Headings are short, start with a capital, and do not read as a sentence fragment
+    return (title[0].isupper() or title[0].isdigit()) and len(title) <= 160 and not title.endswith(":") and not title.rstrip().endswith((",", ";"))
+
+
+def _candidates(lines: list[Line]) -> list[tuple[int, int, str]]:
+    """(line index, number, title) of every line that could head a minute."""
+    found = []
+    for i, line in enumerate(lines):
+        m = NUMBER_TITLE.match(line.text)
+        if m and _is_heading_title(m.group(2)):
+            found.append((i, int(m.group(1)), m.group(2).strip()))
+            continue
+        m = NUMBER_ALONE.match(line.text)
+        if m and i + 1 < len(lines) and _is_heading_title(lines[i + 1].text.strip()):
+            found.append((i, int(m.group(1)), lines[i + 1].text.strip()))
+    return found
+
+
+def _longest_run(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    best: list = []
+    for s, start in enumerate(cands):
+        run = [start]
+        for cand in cands[s + 1:]:
+            if run[-1][1] < cand[1] <= run[-1][1] + 2:
+                run.append(cand)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def vote_of(resolution: str) -> str:
+    """How a resolution was carried, in the register's controlled words."""
+    text = resolution.lower()
+    if "unanimous" in text:
+        return "unanimously"
+    if re.search(r"\bmajority\b", text):
+        return "by majority"
+    if re.search(r"\bfor\s*\(\d+\)|\bagainst\s*\(\d+\)|recorded vote", text):
+        return "recorded vote"
+    if re.search(r"\bdefeated\b|\blost\b", text):
+        return "defeated"
+    if re.search(r"\bcarried\b", text):
+        return "carried"
+    return "not stated"
+
+
+def _resolution(body: list[str]) -> str:
+    text = "\n".join(body)
+    m = RESOLVED_STRONG.search(text) or RESOLVED.search(text)
+    if not m:
+        return ""
+    start = text.rfind("\n", 0, m.start()) + 1
+    return re.sub(r"\s+", " ", text[start:]).strip()[:2000]
+
+
+def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
+    """Minutes found in ``lines`` (a minutes document, or the minutes item of a pack)."""
+    if not lines:
+        return []
+    head = "\n".join(line.text for line in lines[:12])
+    meeting = first_date(head)
+    meeting_iso = meeting.isoformat() if meeting else None
+
+    ids = [(i, m.group(1), m.group(2)) for i, line in enumerate(lines) if (m := RESOLUTION_ID.match(line.text))]
+    if len(ids) >= 2:
+        starts = [(i, num, title.strip(" :")) for i, num, title in ids]
+    else:
+        starts = [(i, str(n), t) for i, n, t in _longest_run(_candidates(lines))]
+        if len(starts) < 2:
+            return []
+    minutes = []
+    for k, (i, number, title) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        body_start = i + 1
+        if NUMBER_ALONE.match(lines[i].text):
+            body_start = i + 2  # the title line
+        # an upper-case title may wrap onto the next line
+        while body_start < end and title.isupper() and lines[body_start].text.strip().isupper() \
+                and len(lines[body_start].text.strip()) < 80 and not RESOLVED.search(lines[body_start].text):
+            title = f"{title} {lines[body_start].text.strip()}"
+            body_start += 1
+        item_ref = item
+        for extra in range(1, 4):  # a title wrapping onto lines that end at "(Item N)"
+            if body_start + extra - 1 < end and ITEM_REF.match(lines[body_start + extra - 1].text):
+                title = " ".join([title] + [ln.text.strip() for ln in lines[body_start:body_start + extra - 1]])
+                body_start += extra - 1
+                break
+        if body_start < end and (m := ITEM_REF.match(lines[body_start].text)):
+            item_ref = m.group(1)
+            body_start += 1
+        body = [line.text for line in lines[body_start:end]]
+        if RESOLUTION_ID.match(lines[i].text):
+            body = [title] + body if title and not title[0].isupper() else body
+        resolution = _resolution(body) if not RESOLUTION_ID.match(lines[i].text) else \
+            re.sub(r"\s+", " ", " ".join(body)).strip()[:2000]
+        minutes.append(Minute(
+            number=number, title=re.sub(r"\s+", " ", title).strip(" .:"),
+            first_page=lines[i].page, last_page=lines[end - 1].page,
+            meeting_date=meeting_iso, resolution=resolution, vote=vote_of(resolution) if resolution else "",
+            item=item_ref, text="\n".join(body), start_line=i))
+    return minutes

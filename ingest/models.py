@@ -1,0 +1,106 @@
+"""Typed records that cross from ingest to the index, named in the council's own vocabulary."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DOC_TYPES = ("agenda pack", "agenda", "minutes", "report", "action log", "presentation", "other")
+
+
+class PaperError(Exception):
+    """A file that cannot be ingested; the message is one sentence saying why and what to do."""
+
+
+@dataclass
+class PageText:
+    """One page as read: ``number`` is the 1-based PDF page, ``printed`` the number the page prints, if any."""
+
+    number: int
+    text: str
+    printed: str | None = None
+
+
+@dataclass
+class Paper:
+    """One ingested file. ``doc_id`` is the content hash, so a renamed copy is the same paper."""
+
+    doc_id: str
+    source: str
+    path: str
+    doc_type: str
+    title: str
+    committee: str
+    meeting_date: str | None  # ISO date of the meeting the paper is for
+    venue: str
+    page_count: int
+    restricted: bool = False
+
+
+@dataclass
+class AgendaItem:
+    """An item on a front sheet: number as printed ("2a"), title, and the pack pages it spans."""
+
+    number: str
+    title: str
+    first_page: int
+    last_page: int
+
+
+@dataclass
+class Minute:
+    """A numbered minute ("98. HAUXTON EXTRA CARE – TENDER FOR CONTRACT") and what was resolved."""
+
+    number: str
+    title: str
+    first_page: int
+    last_page: int
+    meeting_date: str | None  # the meeting the minutes record (not the pack's)
+    resolution: str = ""
+    vote: str = ""  # unanimously | by majority | carried | recorded vote | not stated
+    item: str | None = None  # agenda item of the pack that holds these minutes
+    text: str = ""
+    start_line: int = field(default=-1, repr=False)  # index into the lines it was parsed from
+
+
+@dataclass
+class Action:
+    """One row of an action log, as printed, with the pages it sits on."""
+
+    minute: str
+    report_title: str
+    owner: str
+    action: str
+    comments: str
+    status: str
+    review_date: str
+    log_date: str | None
+    meeting_date: str | None  # meeting at which the action was raised
+    first_page: int
+    last_page: int
+    item: str | None = None
+
+
+@dataclass
+class Chunk:
+    """A passage small enough for the embedding model; never crosses an item or minute boundary."""
+
+    chunk_id: str
+    text: str
+    first_page: int
+    last_page: int
+    item: str | None = None
+    item_title: str = ""
+    minute: str | None = None
+    section: str = ""
+    restricted: bool = False
+
+
+@dataclass
+class ParsedPaper:
+    """Everything ingest found in one file, ready to be written in one transaction."""
+
+    paper: Paper
+    pages: list[PageText]
+    items: list[AgendaItem] = field(default_factory=list)
+    minutes: list[Minute] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)

@@ -1,0 +1,108 @@
+"""parse_paper: one file in, one :class:`ParsedPaper` out, with no side effects.
+
+    parsed = parse_paper(Path("pack.pdf"), TokenCounter(model_path))
+    parsed.items[0]  # AgendaItem(number='2', title='Minutes ...', first_page=5, last_page=12)
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Callable
+
+from ingest.actions import is_action_log_page, parse_action_log
+from ingest.agenda import parse_front_sheet, parse_numbered_agenda
+from ingest.chunker import Segment, chunk_segments
+from ingest.classify import classify, find_committee, find_meeting_date, find_title, find_venue
+from ingest.lines import Line, document_lines, first_line_on_page
+from ingest.models import AgendaItem, Paper, ParsedPaper
+from ingest.readers import read_pages
+from ingest.restricted import restricted_pages
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_minutes(lines: list[Line], title: str) -> bool:
+    head = " ".join(line.text for line in lines[:6])
+    return bool(re.search(r"\bminutes\b", title + " " + head, re.I))
+
+
+def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200,
+                restricted: bool = False, content_hash: str | None = None) -> ParsedPaper:
+    """Read, structure and chunk one paper. Raises :class:`ingest.models.PaperError`."""
+    content_hash = content_hash or file_hash(path)
+    pages = read_pages(path)
+    lines = document_lines(pages)
+    source = path.name
+
+    items = parse_front_sheet(pages)
+    has_front_sheet = len(items) >= 2
+    opening = [line.text.strip().lower() for line in lines[:15]]
+    is_agenda = any(re.match(r"^(?:\w+\s+){0,4}agenda\b", t) for t in opening) or "agenda" in source.lower()
+    if not has_front_sheet and is_agenda and not any(t.startswith("minutes") for t in opening):
+        items = parse_numbered_agenda(lines)
+
+    log_pages = {p.number for p in pages if is_action_log_page(p.text)}
+    minutes, actions, segments = [], [], []
+    pack_date = find_meeting_date(pages, source)
+
+    def regions():
+        """(lines, item) for each item, or the whole paper when it has no items."""
+        if not items:
+            yield lines, None
+            return
+        front_end = first_line_on_page(lines, items[0].first_page)
+        if front_end:
+            yield lines[:front_end], AgendaItem("", "Front sheet", lines[0].page, lines[front_end - 1].page)
+        for k, it in enumerate(items):
+            start = first_line_on_page(lines, it.first_page)
+            end = first_line_on_page(lines, items[k + 1].first_page) if k + 1 < len(items) else len(lines)
+            yield lines[start:end], it
+
+    for region, item in regions():
+        number = item.number if item and item.number else None
+        title = item.title if item else ""
+        # an action log runs from its first page to the end of the item that holds it
+        first_log = next((ln.page for ln in region if ln.page in log_pages), None)
+        body = [ln for ln in region if first_log is None or ln.page < first_log]
+        log = [ln for ln in region if first_log is not None and ln.page >= first_log]
+        found = []
+        if body and (_is_minutes(body, title) or (not items and "minutes" in source.lower())):
+            found = [m for m in _parse_minutes(body, number)]
+            minutes.extend(found)
+        if log:
+            actions.extend(parse_action_log(log, pack_date, number))
+        if found:
+            cuts = [0] + [m.start_line for m in found] + [len(body)]
+            labels = [None] + [m.number for m in found]
+            for k, label in enumerate(labels):
+                part = body[cuts[k]:cuts[k + 1]]
+                if part:
+                    segments.append(Segment(part, number, title, label, title))
+        elif body:
+            segments.append(Segment(body, number, title, None, title))
+        if log:
+            segments.append(Segment(log, number, title, None, "Action log"))
+
+    doc_type = classify(pages, source, has_front_sheet, len(minutes), len(actions))
+    paper = Paper(doc_id=content_hash[:32], source=source, path=str(path.resolve()), doc_type=doc_type,
+                  title=find_title(pages, source), committee=find_committee(pages, source),
+                  meeting_date=pack_date, venue=find_venue(pages), page_count=len(pages),
+                  restricted=restricted)
+    chunks = chunk_segments(paper.doc_id, segments, count, max_tokens=chunk_tokens)
+    secret = restricted_pages(pages)
+    for chunk in chunks:
+        chunk.restricted = restricted or any(p in secret for p in range(chunk.first_page, chunk.last_page + 1))
+    return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks)
+
+
+def _parse_minutes(lines, item):
+    from ingest.minutes import parse_minutes
+
+    return parse_minutes(lines, item)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the bundled sample papers ingested once per test session, with the real model and Chroma."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+PACK_2018 = "adults-committee-2018-09-06-agenda-pack.pdf"
+PACK_2019 = "adults-committee-2019-10-10-agenda-pack.pdf"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    from settings import Settings
+
+    return Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def library(settings):
+    """A library holding the five sample papers."""
+    from index.library import Library
+
+    lib = Library(settings)
+    report = lib.ingest([SAMPLES])
+    assert report.ok, report.failed
+    return lib
+
+
+@pytest.fixture(scope="session")
+def embedder(library):
+    return library.vectors.embedder
+
+
+@pytest.fixture()
+def fresh_library(tmp_path, embedder):
+    """An empty library in its own folder that shares the loaded model."""
+    from index.library import Library
+    from index.vectors import VectorStore
+    from settings import Settings
+
+    s = Settings.from_env(env={}, data_dir=tmp_path / "data")
+    return Library(s, vectors=VectorStore(s, embedder=embedder))
+
+
+@pytest.fixture()
+def sample_copy(tmp_path):
+    def copy(name: str) -> Path:
+        target = tmp_path / "papers" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / name, target)
+        target.chmod(0o644)
+        return target
+    return copy

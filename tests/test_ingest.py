@@ -1,0 +1,164 @@
+"""Ingest on the real sample papers: structure, registers, incremental and atomic behaviour."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PACK_2018, PACK_2019, SHARED
+
+
+def _items(library, source):
+    return {r["item"]: tuple(r["pages"]) for r in library.registry.items() if r["source"] == source}
+
+
+def test_2019_pack_items_have_front_sheet_page_ranges(library):
+    assert _items(library, PACK_2019) == {
+        "2": (5, 14), "2a": (15, 16), "4": (17, 24), "5": (25, 32), "6": (33, 62), "7": (63, 92),
+        "8": (93, 124), "9": (125, 136), "10": (137, 144)}
+
+
+def test_2018_pack_items_have_front_sheet_page_ranges(library):
+    assert _items(library, PACK_2018) == {
+        "2": (5, 12), "4": (13, 24), "5": (25, 70), "6": (71, 102), "7": (103, 110), "8": (111, 126),
+        "9": (127, 130)}
+    titles = {r["item"]: r["title"] for r in library.registry.items() if r["source"] == PACK_2018}
+    assert titles["4"] == "Willow Court, Bassenhally, Whittlesey - Tender for Contract"
+
+
+def test_documents_have_type_committee_and_date(library):
+    docs = {d["source"]: d for d in library.registry.documents()}
+    assert docs[PACK_2018]["doc_type"] == "agenda pack"
+    assert docs[PACK_2018]["committee"] == "Adults Committee"
+    assert docs[PACK_2018]["meeting_date"] == "2018-09-06"
+    assert "Kreis Viersen Room" in docs[PACK_2018]["venue"]
+    assert docs[PACK_2019]["meeting_date"] == "2019-10-10"
+    assert docs["people-and-communities-budget-briefing.pdf"]["doc_type"] == "presentation"
+    assert docs[PACK_2018]["page_count"] == 130
+
+
+def test_minute_98_hauxton_resolved_unanimously_on_pages_6_7(library):
+    minutes = {d["minute"]: d for d in library.registry.decisions() if d["source"] == PACK_2018}
+    m98 = minutes["98"]
+    assert m98["title"] == "HAUXTON EXTRA CARE – TENDER FOR CONTRACT"
+    assert m98["meeting_date"] == "2018-07-19"
+    assert m98["pages"] == [6, 7]
+    assert m98["vote"] == "unanimously"
+    assert "to agree to tender the care contract at Hauxton extra care scheme" in m98["resolution"]
+    assert m98["item"] == "2"
+
+
+def test_all_minutes_of_19_july_2018_with_votes(library):
+    minutes = {d["minute"]: d for d in library.registry.decisions() if d["meeting_date"] == "2018-07-19"}
+    assert sorted(minutes, key=int) == [str(n) for n in range(95, 105)]
+    assert minutes["103"]["vote"] == "not stated"
+    assert minutes["103"]["resolution"].startswith("It was resolved To note and comment on the report")
+    assert "Learning Disability Employment Opportunities, moved to October" in minutes["104"]["resolution"]
+
+
+def test_19_july_2018_action_log_rows(library):
+    rows = {a["minute"]: a for a in library.registry.actions() if a["meeting_date"] == "2018-07-19"}
+    assert set(rows) == {"100", "101", "102"}
+    assert rows["100"]["owner"] == "Lisa Sparks"
+    assert "penalty clauses" in rows["100"]["action"]
+    assert rows["100"]["comments"] == "Information is being sought and will be sent to Members shortly"
+    assert rows["101"]["owner"] == "Stephen Howarth"
+    assert "adopt a clear convention" in rows["101"]["comments"]
+    assert rows["102"]["owner"] == "Emma Middleton"
+    assert "easy read" in rows["102"]["action"]
+    assert all(r["pages"] == [12, 12] for r in rows.values())
+
+
+def test_2019_action_log_statuses(library):
+    rows = [a for a in library.registry.actions() if a["source"] == PACK_2019]
+    assert {(a["minute"], a["owner"], a["status"]) for a in rows} >= {
+        ("201", "Tina Hornsby", "Complete"), ("203", "Charlotte Black", "Ongoing")}
+
+
+def test_chunks_stay_inside_items_and_fit_the_model(library):
+    from ingest.chunker import TokenCounter
+
+    count = TokenCounter(library.settings.embedding_model)
+    rows = library.registry.db.execute(
+        "SELECT c.*, d.source FROM chunks c JOIN documents d USING (doc_id) WHERE d.source = ?", (PACK_2018,))
+    items = _items(library, PACK_2018)
+    for row in rows:
+        assert count(row["text"]) <= 256
+        if row["item"]:
+            first, last = items[row["item"]]
+            assert first <= row["first_page"] <= row["last_page"] <= last
+    m98 = library.registry.db.execute("SELECT * FROM chunks WHERE minute = '98'").fetchall()
+    assert m98 and all("Hauxton" in r["text"] or "resolved" in r["text"] for r in m98)
+
+
+def test_reingest_unchanged_does_no_work(library):
+    before = library.vectors.count()
+    report = library.ingest([library.settings.data_dir.parent / "nowhere"] if False else [
+        __import__("conftest").SAMPLES])
+    assert (report.ingested, report.unchanged, report.chunks) == (0, 5, 0)
+    assert library.vectors.count() == before
+
+
+def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
+    paper = tmp_path / "minutes.txt"
+    paper.write_text("PLANNING COMMITTEE\nMinutes of the meeting held on 3 March 2021\n"
+                     "1. APOLOGIES\nNone.\n2. BUS SHELTER\nIt was resolved unanimously to approve the shelter.\n")
+    first = fresh_library.ingest([paper])
+    assert first.ingested == 1
+    old = fresh_library.vectors.count()
+    paper.write_text(paper.read_text().replace("approve the shelter", "refuse the shelter"))
+    second = fresh_library.ingest([paper])
+    assert second.ingested == 1
+    decisions = fresh_library.registry.decisions()
+    assert [d["resolution"] for d in decisions if d["minute"] == "2"] == [
+        "It was resolved unanimously to refuse the shelter."]
+    assert fresh_library.registry.counts()["documents"] == 1
+    assert fresh_library.vectors.count() == old
+
+
+def test_corrupt_and_encrypted_pdfs_fail_alone(fresh_library, sample_copy, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    good = sample_copy("people-and-communities-budget-briefing.pdf")
+    corrupt = good.parent / "corrupt.pdf"
+    corrupt.write_bytes(good.read_bytes()[:4000])
+    writer = PdfWriter()
+    for page in PdfReader(good).pages:
+        writer.add_page(page)
+    writer.encrypt("secret")
+    encrypted = good.parent / "encrypted.pdf"
+    with open(encrypted, "wb") as fh:
+        writer.write(fh)
+    report = fresh_library.ingest([good.parent])
+    assert report.ingested == 1 and not report.ok
+    reasons = dict(report.failed)
+    assert "corrupt.pdf: the PDF is damaged or truncated" in reasons[str(corrupt)]
+    assert "encrypted.pdf: the PDF is encrypted" in reasons[str(encrypted)]
+    assert [d["source"] for d in fresh_library.registry.documents()] == [good.name]
+
+
+def test_cli_ingest_exit_status_and_json(tmp_path, sample_copy):
+    from cli import main
+
+    good = sample_copy("people-and-communities-budget-briefing.pdf")
+    (good.parent / "empty.pdf").write_bytes(b"")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--data", str(tmp_path / "d"), "ingest", str(good.parent)])
+    assert result.exit_code == 1
+    assert "empty.pdf: the file is empty" in result.output
+    assert "1 ingested" in result.output
+    result = runner.invoke(main, ["--data", str(tmp_path / "d"), "items", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output) == []
+
+
+@pytest.mark.skipif(not (SHARED / "realdocs").exists(), reason="shared/realdocs not present")
+def test_real_papers_of_other_publishers_ingest(fresh_library):
+    report = fresh_library.ingest(sorted((SHARED / "realdocs").glob("*.pdf")))
+    assert report.ok, report.failed
+    assert report.ingested == len(list((SHARED / "realdocs").glob("*.pdf")))
+    decisions = fresh_library.registry.decisions()
+    kent = {d["minute"]: d for d in decisions if d["source"] == "kent-cabinet-2025-01-30-printed-minutes.pdf"}
+    assert {"84", "88", "92"} <= set(kent)
+    assert kent["84"]["item"] == "1"
+    assert kent["92"]["resolution"].startswith("4. RESOLVED that Cabinet agree the Commissioning Plan")
