@@ -1,0 +1,120 @@
+"""Understand the references people use in a question: items, minutes, dates, committees, and what kind of answer.
+
+    parse_question("what did minute 98 of the July 2018 meeting resolve?")
+    # Question(minute='98', months=[(2018, 7)], intent='resolution', ...)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ingest.dates import MONTHS, find_dates
+
+ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
+MINUTE = re.compile(r"\bminute\s+(?:no\.?\s*)?(\d{1,4}|R\d{4}-\d{1,4})\b", re.I)
+MONTH_YEAR = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(\d{4}))?\b", re.I)
+LAST_MONTH = re.compile(r"\blast\s+(january|february|march|april|may|june|july|august|september|october|"
+                        r"november|december)(?:'s)?\b", re.I)
+YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
+
+INTENTS = [
+    ("action", re.compile(r"\baction(s| log)?\b|\bfollow(ing|ed)? up\b|\bwho is (?:following|chasing|doing)\b|"
+                          r"\bprogress\b|\bgot to\b|\bstill open\b|\boutstanding\b|\bwhat came of\b|"
+                          r"\bwhere (?:is|has)\b.*\b(?:got to|action|request)\b", re.I)),
+    ("resolution", re.compile(r"\bresol(?:ve|ved|ution)\b|\bdecid(?:e|ed|sion)\b|\bagree(?:d)?\b|\bapprove(?:d)?\b|"
+                              r"\bvote(?:d)?\b", re.I)),
+    ("figure", re.compile(r"\bhow (?:much|many|large|big|long)\b|\bwhat (?:is|was|were) the (?:total|cost|number|"
+                          r"amount|rate|percentage|budget|variance)\b|\b(?:cost|spend|spent|saving|saved|rate|"
+                          r"percentage|variance|figure|total|uplift|rent|fee)\b", re.I)),
+    ("agenda", re.compile(r"\bagenda\b|\bwhere in the\b|\bwhich pages?\b|\bwhat time\b|\bwhere (?:and|was)\b|"
+                          r"\bclerk\b|\bheld\b", re.I)),
+    ("when", re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
+    ("who", re.compile(r"^\s*who\b|\bwho (?:should|leads|is)\b|\bcontact\b", re.I)),
+]
+FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
+                       r"these|he|she)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    search_text: str
+    item: str | None = None
+    minute: str | None = None
+    months: tuple[tuple[int, int], ...] = ()  # (year, month) mentioned
+    years: tuple[int, ...] = ()
+    exact_dates: tuple[str, ...] = ()
+    intent: str = "fact"
+    committee: str | None = None
+    follow_up: bool = False
+    context: tuple[str, ...] = field(default=())  # earlier questions this one leans on
+
+    def date_window(self) -> tuple[str, str] | None:
+        """Meeting dates a mentioned month or year points at (a meeting's minutes arrive at the next one)."""
+        if self.exact_dates:
+            d = min(self.exact_dates)
+            return d, _add_months(d, 3)
+        if self.months:
+            y, m = min(self.months)
+            y2, m2 = max(self.months)
+            return f"{y:04d}-{m:02d}-01", _add_months(f"{y2:04d}-{m2:02d}-28", 3)
+        if self.years:
+            return f"{min(self.years)}-01-01", f"{max(self.years)}-12-31"
+        return None
+
+
+def _add_months(iso: str, n: int) -> str:
+    d = date.fromisoformat(iso[:10])
+    month = d.month - 1 + n
+    y, m = d.year + month // 12, month % 12 + 1
+    return f"{y:04d}-{m:02d}-28"
+
+
+def intent_of(text: str) -> str:
+    for name, pattern in INTENTS:
+        if pattern.search(text):
+            return name
+    return "fact"
+
+
+def parse_question(text: str, committees: list[str] = (), today: date | None = None,
+                   history: list[str] = ()) -> Question:
+    today = today or date.today()
+    item = ITEM.search(text)
+    minute = MINUTE.search(text)
+    exact = tuple(d.isoformat() for _, d in find_dates(text))
+    months = []
+    for m in MONTH_YEAR.finditer(text):
+        if m.group(1).lower() == "may" and not m.group(2):
+            continue  # "may" is mostly a verb
+        month = MONTHS[m.group(1).lower()[:3]]
+        if m.group(2):
+            months.append((int(m.group(2)), month))
+    for m in LAST_MONTH.finditer(text):
+        month = MONTHS[m.group(1).lower()[:3]]
+        year = today.year if month < today.month else today.year - 1
+        months.append((year, month))
+    years = tuple(int(y) for y in YEAR.findall(text))
+    committee = None
+    lowered = text.lower()
+    for name in committees:
+        if name and name.lower() in lowered:
+            committee = name
+            break
+    words = re.findall(r"\w+", text)
+    follow_up = bool(history) and (len(words) <= 6 or bool(FOLLOW_UP.search(text)))
+    q = Question(text=text, search_text=text, item=item.group(1).lower() if item else None,
+                 minute=minute.group(1) if minute else None, months=tuple(months), years=years,
+                 exact_dates=exact, intent=intent_of(text), committee=committee)
+    if follow_up:
+        previous = parse_question(history[-1], committees, today)
+        q = replace(q, follow_up=True, context=tuple(history[-2:]),
+                    search_text=f"{history[-1]} {text}",
+                    item=q.item or previous.item, minute=q.minute or previous.minute,
+                    months=q.months or previous.months, years=q.years or previous.years,
+                    exact_dates=q.exact_dates or previous.exact_dates,
+                    committee=q.committee or previous.committee,
+                    intent=q.intent if q.intent != "fact" else previous.intent)
+    return q

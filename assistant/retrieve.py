@@ -1,0 +1,110 @@
+"""Hybrid retrieval: dense (Chroma through llama-index) and lexical (FTS5 BM25) fused by reciprocal rank.
+
+Exact names, minute numbers and figures ("minute 101", "£2.4m", "Willow Court")
+are found by the lexical side, paraphrases by the dense side; references the
+question makes (item 5, minute 98, "the July 2018 meeting", a committee) boost
+the passages they point at. Filters are applied inside both store queries.
+"""
+from __future__ import annotations
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from assistant.models import Passage
+from assistant.query import Question
+from assistant.terms import Rarity, content_terms, stems_of
+from index.filters import Filters
+from index.registry import Registry
+from index.vectors import VectorStore
+
+RRF_K = 60
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, key in enumerate(ranking):
+            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank + 1)
+    return fused
+
+
+class HybridRetriever:
+    """Passages for a question, best first."""
+
+    def __init__(self, registry: Registry, vectors: VectorStore):
+        self.registry = registry
+        self.vectors = vectors
+        self._rarity: Rarity | None = None
+
+    @property
+    def rarity(self) -> Rarity:
+        if self._rarity is None:
+            self._rarity = Rarity(self.registry.db)
+        return self._rarity
+
+    def refresh(self) -> None:
+        """Forget cached term statistics after an ingest."""
+        self._rarity = None
+
+    def coverage(self, terms: list[str], text: str) -> float:
+        """IDF-weighted share of the question's content terms present in ``text``."""
+        if not terms:
+            return 0.0
+        present = stems_of(text)
+        weights = [self.rarity.idf(t) for t in terms]
+        got = sum(w for t, w in zip(terms, weights) if t in present)
+        return got / sum(weights)
+
+    def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
+        dense = self.vectors.search(question.search_text, filters, pool)
+        lexical = self.registry.lexical_search(" ".join(content_terms_raw(question.search_text)), filters, pool)
+        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], [1.0, 1.0])
+        rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
+        cosine = dict(dense)
+        terms = content_terms(question.search_text)
+        window = question.date_window()
+        passages = []
+        for chunk_id, score in fused.items():
+            row = rows.get(chunk_id)
+            if row is None:
+                continue
+            p = Passage.from_row(row)
+            boost = 1.0
+            if question.item and (p.item or "").lower() == question.item:
+                boost += 0.5
+            if question.minute and p.minute == question.minute:
+                boost += 1.0
+            if window and p.meeting_date and window[0] <= p.meeting_date <= window[1]:
+                boost += 0.3
+            if question.committee and p.committee == question.committee:
+                boost += 0.2
+            cov = self.coverage(terms, f"{p.item_title} {p.section} {p.text}")
+            p.score = score * boost * 60 + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
+            passages.append(p)
+        passages.sort(key=lambda p: -p.score)
+        return passages[:limit]
+
+    def as_llama_retriever(self, filters: Filters, limit: int = 8) -> BaseRetriever:
+        """The same retrieval as a llama-index retriever, for query engines and LLM pipelines."""
+        return _LlamaAdapter(self, filters, limit)
+
+
+def content_terms_raw(text: str) -> list[str]:
+    """Unstemmed content words for the FTS query (FTS5 stems them itself)."""
+    from assistant.terms import GENERIC, tokens
+
+    return [t for t in tokens(text) if t not in GENERIC]
+
+
+class _LlamaAdapter(BaseRetriever):
+    def __init__(self, hybrid: HybridRetriever, filters: Filters, limit: int):
+        super().__init__()
+        self._hybrid, self._filters, self._limit = hybrid, filters, limit
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        from assistant.query import parse_question
+
+        passages = self._hybrid.retrieve(parse_question(query_bundle.query_str), self._filters, self._limit)
+        return [NodeWithScore(node=TextNode(id_=p.chunk_id, text=p.text, metadata={
+            "source": p.source, "pages": p.pages, "item": p.item, "minute": p.minute}), score=p.score)
+            for p in passages]

@@ -1,0 +1,180 @@
+"""The assistant: one service the CLI, the app and the benchmarks share.
+
+    assistant = Assistant(Settings.from_env())
+    answer = assistant.ask("When did the committee agree to tender the Hauxton extra care contract?")
+    answer.answer      # "... It was resolved unanimously to agree to tender ... [1]"
+    answer.citations   # [Citation(source='adults-committee-2018-09-06-agenda-pack.pdf', pages=[6, 7], minute='98', ...)]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Iterator
+
+from assistant import extractive
+from assistant.models import Answer, Citation, Passage
+from assistant.query import Question, parse_question
+from assistant.retrieve import HybridRetriever
+from assistant.terms import content_terms
+from index.filters import Filters
+from index.library import Library
+from settings import Settings
+
+ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
+
+
+def _nice_date(iso: str | None) -> str:
+    if not iso:
+        return "an unknown date"
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+class Assistant:
+    def __init__(self, settings: Settings, library: Library | None = None):
+        self.settings = settings
+        self.library = library or Library(settings)
+        self.registry = self.library.registry
+        self.retriever = HybridRetriever(self.registry, self.library.vectors)
+        self._llm = None
+
+    # ---- public -------------------------------------------------------------------------------
+    def base_filters(self, **kwargs) -> Filters:
+        return Filters(include_restricted=self.settings.role == "member", **kwargs)
+
+    def ask(self, text: str, history: list[str] | None = None, filters: Filters | None = None,
+            k: int | None = None) -> Answer:
+        k = k or self.settings.top_k
+        filters = filters or self.base_filters()
+        question = parse_question(text, self.registry.committees(), history=history or [])
+        passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
+        register_lines, register_passages = self._from_registers(question, filters, passages)
+        ordered = _unique(register_passages + passages)
+        top = ordered[:k]
+        citations = self._citations(top)
+        terms = content_terms(question.search_text)
+        best_cover = max((self.retriever.coverage(terms, f"{p.item_title} {p.text}") for p in top), default=0.0)
+        units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
+        chosen = extractive.choose_units(units, max_units=3 if register_lines else 4)
+        abstain = not top or (best_cover < ABSTAIN_COVERAGE and not register_lines)
+        if not abstain and question.intent == "figure" and not register_lines:
+            abstain = not any(extractive.has_figure(u.text) for u in chosen)
+        if abstain:
+            return self._abstain(question, filters, citations)
+        lines = list(register_lines)
+        for unit in chosen:
+            lines.append(f"{unit.text} [{unit.passage + 1}]")
+        return Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
+                      searched=self._searched(question, filters))
+
+    def ask_stream(self, text: str, history: list[str] | None = None,
+                   filters: Filters | None = None) -> tuple[Answer, Iterator[str]]:
+        """The answer and an iterator over its text (token by token when an LLM is configured)."""
+        answer = self.ask(text, history, filters)
+        return answer, iter([answer.answer])
+
+    # ---- parts --------------------------------------------------------------------------------
+    def _searched(self, question: Question, filters: Filters) -> str:
+        docs = self.registry.documents(filters.include_restricted)
+        if filters.committee:
+            docs = [d for d in docs if d["committee"] == filters.committee]
+        if filters.date_from:
+            docs = [d for d in docs if (d["meeting_date"] or "") >= filters.date_from]
+        if filters.date_to:
+            docs = [d for d in docs if (d["meeting_date"] or "9999") <= filters.date_to]
+        committees = sorted({d["committee"] for d in docs if d["committee"]})
+        dates = sorted(d["meeting_date"] for d in docs if d["meeting_date"])
+        span = f"meetings from {_nice_date(dates[0])} to {_nice_date(dates[-1])}" if dates else "undated papers"
+        return (f"{len(docs)} papers of {', '.join(committees) or 'unnamed bodies'} ({span}; "
+                f"filters: {filters.describe()})")
+
+    def _abstain(self, question: Question, filters: Filters, nearest: list[Citation]) -> Answer:
+        text = (f"I could not find that in the papers: I searched {self._searched(question, filters)}. "
+                f"The nearest passages are listed below; none of them answers the question.")
+        return Answer(question=question.text, answer=text, abstained=True, citations=nearest, nearest=nearest,
+                      searched=self._searched(question, filters))
+
+    def _citations(self, passages: list[Passage]) -> list[Citation]:
+        out = []
+        for n, p in enumerate(passages, start=1):
+            out.append(Citation(number=n, source=p.source, pages=p.pages, committee=p.committee,
+                                meeting_date=p.meeting_date, item=p.item, item_title=p.item_title,
+                                minute=p.minute, doc_type=p.doc_type, text=p.text, score=round(p.score, 4),
+                                printed_pages=self.registry.printed_pages(p.doc_id, p.first_page, p.last_page),
+                                path=p.path, doc_id=p.doc_id))
+        return out
+
+    def _passage_for(self, doc_id: str, first: int, last: int, needle: str, minute: str | None = None) -> Passage | None:
+        """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
+        rows = self.registry.db.execute(
+            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? ORDER BY ordinal",
+            (doc_id, first, last)).fetchall()
+        found = self.registry.chunks_by_id([r[0] for r in rows])
+        probe = re.sub(r"\s+", " ", needle).lower()[:40]
+        candidates = [Passage.from_row(r, 1.0) for r in found.values()]
+        for p in candidates:
+            if probe and probe in re.sub(r"\s+", " ", p.text).lower() and (minute is None or p.minute == minute):
+                return p
+        for p in candidates:
+            if minute is not None and p.minute == minute:
+                return p
+        return candidates[0] if candidates else None
+
+    def _from_registers(self, question: Question, filters: Filters,
+                        passages: list[Passage]) -> tuple[list[str], list[Passage]]:
+        """Register rows (actions, resolutions) that answer the question, as cited lines."""
+        terms = content_terms(question.search_text)
+        cover = self.retriever.coverage
+        lines: list[str] = []
+        cited: list[Passage] = []
+        if question.intent == "action":
+            rows = self.registry.actions(filters)
+            scored = sorted(((cover(terms, f"{r['report_title']} {r['action']} {r['comments']} {r['owner']}"), r)
+                             for r in rows), key=lambda t: -t[0])
+            for score, row in scored[:2]:
+                if score < 0.45 or (lines and score < scored[0][0] * 0.9):
+                    break
+                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+                if p is None:
+                    continue
+                cited.append(p)
+                n = len(cited)
+                status = row["status"] or "not stated in the log"
+                lines.append(f"Action from minute {row['minute']} ({row['report_title']}, meeting of "
+                             f"{_nice_date(row['meeting_date'])}): {row['action']} Officer: {row['owner'] or 'not named'}. "
+                             f"Status: {status}. Latest comment ({_nice_date(row['log_date'])} log): "
+                             f"{row['comments'] or 'none'} [{n}]")
+        if question.intent in ("resolution", "when") or question.minute:
+            rows = [r for r in self.registry.decisions(filters) if r["resolution"]]
+            if question.minute:
+                rows = [r for r in rows if r["minute"] == question.minute] or rows
+            scored = sorted(((cover(terms, f"{r['title']} {r['resolution']} {r['minute']}"), r) for r in rows),
+                            key=lambda t: -t[0])
+            for score, row in scored[:1]:
+                if score < 0.45:
+                    break
+                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                if p is None:
+                    continue
+                cited.append(p)
+                n = len(cited)
+                lines.append(f"Minute {row['minute']} ({row['title']}), meeting of {_nice_date(row['meeting_date'])}: "
+                             f"{row['resolution']} [{n}]")
+        return lines, cited
+
+
+def _unique(passages: list[Passage]) -> list[Passage]:
+    seen, out = set(), []
+    for p in passages:
+        if p.chunk_id not in seen:
+            seen.add(p.chunk_id)
+            out.append(p)
+    return out
+
+
+def answer_json(answer: Answer) -> dict:
+    return answer.to_json()
+
+
+__all__ = ["Assistant", "answer_json", "replace"]

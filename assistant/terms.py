@@ -1,0 +1,72 @@
+"""Words that carry a question's meaning, stemmed the way the FTS5 index stems them, with their rarity (IDF)."""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from functools import lru_cache
+
+from nltk.stem.porter import PorterStemmer
+
+STOPWORDS = set("""
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers how
+i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own
+same she should so some such than that the their them then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your yours did does done get got
+tell say said says much many per please give show list
+""".split())
+# words that appear in nearly every question about committee papers and say little about which passage answers it
+GENERIC = {"committee", "council", "meeting", "papers", "paper", "report", "pack", "agenda", "item", "minute",
+           "minutes", "cambridgeshire", "adults", "adult"}
+_stemmer = PorterStemmer(mode=PorterStemmer.ORIGINAL_ALGORITHM)
+WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]|\d[\d,.]*\d|\d", re.I)
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer.stem(word.lower()) if not word[0].isdigit() else word
+
+
+def tokens(text: str) -> list[str]:
+    out = []
+    for w in WORD.findall(text):
+        w = w.lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
+            if part and part not in STOPWORDS:
+                out.append(part)
+    return out
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words of a question, generic committee words removed, in order, unique."""
+    seen = []
+    for t in tokens(text):
+        if t in GENERIC or (len(t) < 2 and not t.isdigit()):
+            continue
+        s = stem(t) if not t[0].isdigit() else t.replace(",", "")
+        if s not in seen:
+            seen.append(s)
+    return seen
+
+
+def stems_of(text: str) -> set[str]:
+    return {stem(t) if not t[0].isdigit() else t.replace(",", "") for t in tokens(text)}
+
+
+class Rarity:
+    """IDF of stemmed terms from the FTS5 vocabulary of the chunk index."""
+
+    def __init__(self, db: sqlite3.Connection):
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_vocab USING fts5vocab(main, 'chunk_fts', 'row')")
+        self.n = max(1, db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        self._df = {r[0]: r[1] for r in db.execute("SELECT term, doc FROM temp.chunk_vocab")}
+
+    def idf(self, term: str) -> float:
+        df = self._df.get(term.replace(",", ""), 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def known(self, term: str) -> bool:
+        return term.replace(",", "") in self._df
