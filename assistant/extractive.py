@@ -32,6 +32,7 @@ class Unit:
     passage: int  # index into the passages
     position: int
     score: float = 0.0
+    lexical: float = 0.0
 
 
 def split_units(text: str) -> list[str]:
@@ -60,6 +61,29 @@ def split_units(text: str) -> list[str]:
     return units
 
 
+DATE_LIKE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                       r"(?:\s+\d{4})?|\b(?:19|20)\d{2}(?:/\d{2,4}|-\d{2,4})?\b", re.I)
+FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|k\b|m\b)|\b\d{1,3}(?:,\d{3})+\b|"
+                    r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
+
+
+def figures(text: str) -> set[str]:
+    """Figures in a text (amounts, percentages, counts), dates and years left out."""
+    text = DATE_LIKE.sub(" ", text)
+    return {re.sub(r"[\s£,]", "", m.group(0)).lower().rstrip(".") for m in FIGURE.finditer(text)}
+
+
+def new_figures(text: str, question: str) -> set[str]:
+    """Figures in ``text`` that the question did not already state."""
+    return figures(text) - figures(question)
+
+
+def is_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(text) < 90 and bool(letters) and (sum(c.isupper() for c in letters) / len(letters) > 0.7
+                                                  or text.rstrip().endswith(":"))
+
+
 def score_units(question: Question, passages: list[Passage], embed, coverage) -> list[Unit]:
     units = [Unit(u, i, k) for i, p in enumerate(passages) for k, u in enumerate(split_units(p.text))]
     if not units:
@@ -67,42 +91,59 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
     vectors = np.asarray(embed([question.search_text] + [u.text for u in units]))
     sims = vectors[1:] @ vectors[0]
     terms = content_terms(question.search_text)
+    context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
     for unit, sim in zip(units, sims):
         lexical = coverage(terms, unit.text)
-        score = 0.45 * float(sim) + 0.55 * lexical
-        if question.intent == "figure" and NUMBER.search(unit.text):
+        score = 0.4 * float(sim) + 0.45 * lexical + 0.15 * context[unit.passage]
+        if question.intent == "figure" and new_figures(unit.text, question.search_text):
             score += 0.08
         if question.intent == "resolution" and RESOLUTION_WORDS.search(unit.text):
             score += 0.08
+        if is_heading(unit.text):
+            score -= 0.12
         if len(unit.text) < 25:
             score -= 0.1
         score += 0.04 / (1 + unit.passage)  # agree a little with the passage ranking
         unit.score = score
+        unit.lexical = lexical
     return units
 
 
-def choose_units(units: list[Unit], max_units: int = 3, relative: float = 0.75) -> list[Unit]:
-    """The best units, plus the next best while they score close to the best; in reading order."""
+def choose_units(units: list[Unit], question: Question, max_units: int = 3, relative: float = 0.75,
+                 skip: list[str] = ()) -> list[Unit]:
+    """The best units, plus close runners-up; each followed by the next unit of its passage when that one
+    completes it (a heading's content, the figure asked for); in reading order."""
     if not units:
         return []
+    by_place = {(u.passage, u.position): u for u in units}
     ranked = sorted(units, key=lambda u: -u.score)
     best = ranked[0].score
-    chosen, seen = [], set()
+    skip_norm = [re.sub(r"\W+", " ", s).lower() for s in skip]
+    chosen: list[Unit] = []
+    taken: set[tuple[int, int]] = set()
+    wants_figure = question.intent == "figure"
     for u in ranked:
-        key = u.text.lower()
-        if key in seen:
-            continue
-        if chosen and (len(chosen) >= max_units or u.score < best * relative):
+        if len(chosen) >= max_units or u.score < best * relative:
             break
+        key = re.sub(r"\W+", " ", u.text).lower()
+        if (u.passage, u.position) in taken or any(key in s for s in skip_norm):
+            continue
+        if any(re.sub(r"\W+", " ", c.text).lower() == key for c in chosen):
+            continue
         chosen.append(u)
-        seen.add(key)
+        taken.add((u.passage, u.position))
+        nxt = by_place.get((u.passage, u.position + 1))
+        if nxt is None or (u.passage, u.position + 1) in taken:
+            continue
+        completes = (is_heading(u.text) or u.text.rstrip().endswith((":", "of", "by", "-"))
+                     or (wants_figure and not new_figures(u.text, question.search_text)
+                         and new_figures(nxt.text, question.search_text))
+                     or nxt.score >= best * relative)
+        if completes:
+            chosen.append(nxt)
+            taken.add((nxt.passage, nxt.position))
     return sorted(chosen, key=lambda u: (u.passage, u.position))
 
 
 def has_figure(text: str) -> bool:
     return bool(NUMBER.search(text))
-
-
-def stems_overlap(a: str, b: str) -> float:
-    sa, sb = stems_of(a), stems_of(b)
-    return len(sa & sb) / max(1, len(sa))

@@ -23,6 +23,7 @@ class Passage:
     last_page: int
     section: str = ""
     score: float = 0.0
+    doc_title: str = ""
 
     @classmethod
     def from_row(cls, row: dict, score: float = 0.0) -> "Passage":
@@ -31,7 +32,12 @@ class Passage:
                    meeting_date=row.get("meeting_date"), doc_type=row.get("doc_type") or "",
                    item=row.get("item") or None, item_title=row.get("item_title") or "",
                    minute=row.get("minute") or None, first_page=row["first_page"], last_page=row["last_page"],
-                   section=row.get("section") or "", score=score)
+                   section=row.get("section") or "", score=score, doc_title=row.get("doc_title") or "")
+
+    @property
+    def about(self) -> str:
+        """Words naming where the passage sits: paper title, file name, item title, section."""
+        return f"{self.doc_title} {self.source.rsplit('.', 1)[0].replace('-', ' ')} {self.item_title} {self.section}"
 
     @property
     def pages(self) -> list[int]:

@@ -7,6 +7,8 @@ the passages they point at. Filters are applied inside both store queries.
 """
 from __future__ import annotations
 
+import re
+
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
@@ -56,11 +58,18 @@ class HybridRetriever:
         return got / sum(weights)
 
     def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
-        dense = self.vectors.search(question.search_text, filters, pool)
-        lexical = self.registry.lexical_search(" ".join(content_terms_raw(question.search_text)), filters, pool)
-        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], [1.0, 1.0])
+        rankings, weights, cosine = [], [], {}
+        parts = sub_questions(question.search_text)
+        for n, text in enumerate(parts):
+            dense = self.vectors.search(text, filters, pool)
+            lexical = self.registry.lexical_search(" ".join(content_terms_raw(text)), filters, pool)
+            weight = 1.0 if n == 0 else 0.7
+            rankings += [[i for i, _ in dense], [i for i, _ in lexical]]
+            weights += [weight, weight]
+            for i, sim in dense:
+                cosine[i] = max(cosine.get(i, 0.0), sim)
+        fused = reciprocal_rank_fusion(rankings, weights)
         rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
-        cosine = dict(dense)
         terms = content_terms(question.search_text)
         window = question.date_window()
         passages = []
@@ -78,8 +87,8 @@ class HybridRetriever:
                 boost += 0.3
             if question.committee and p.committee == question.committee:
                 boost += 0.2
-            cov = self.coverage(terms, f"{p.item_title} {p.section} {p.text}")
-            p.score = score * boost * 60 + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
+            cov = self.coverage(terms, f"{p.about} {p.text}")
+            p.score = score * boost * 60 / len(parts) + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
             passages.append(p)
         passages.sort(key=lambda p: -p.score)
         return passages[:limit]
@@ -90,10 +99,20 @@ class HybridRetriever:
 
 
 def content_terms_raw(text: str) -> list[str]:
-    """Unstemmed content words for the FTS query (FTS5 stems them itself)."""
-    from assistant.terms import GENERIC, tokens
+    """Unstemmed content words for the FTS query (FTS5 stems them itself; BM25 weighs common ones down)."""
+    from assistant.terms import tokens
 
-    return [t for t in tokens(text) if t not in GENERIC]
+    return tokens(text)
+
+
+SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|does)\b)|\s+compared?\s+with\s+|"
+                   r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
+
+
+def sub_questions(text: str) -> list[str]:
+    """The whole question, then each part of a two-part question ("... and what ...?", "X compared with Y")."""
+    parts = [p.strip(" ,?") for p in SPLIT.split(text) if p and len(content_terms(p)) >= 2]
+    return [text] + parts if len(parts) >= 2 else [text]
 
 
 class _LlamaAdapter(BaseRetriever):

@@ -22,6 +22,7 @@ from index.library import Library
 from settings import Settings
 
 ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
+FIGURE_COVERAGE = 0.45  # ... and that a sentence with a new figure must hold, with its paper and item titles
 
 
 def _nice_date(iso: str | None) -> str:
@@ -53,14 +54,9 @@ class Assistant:
         ordered = _unique(register_passages + passages)
         top = ordered[:k]
         citations = self._citations(top)
-        terms = content_terms(question.search_text)
-        best_cover = max((self.retriever.coverage(terms, f"{p.item_title} {p.text}") for p in top), default=0.0)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
-        chosen = extractive.choose_units(units, max_units=3 if register_lines else 4)
-        abstain = not top or (best_cover < ABSTAIN_COVERAGE and not register_lines)
-        if not abstain and question.intent == "figure" and not register_lines:
-            abstain = not any(extractive.has_figure(u.text) for u in chosen)
-        if abstain:
+        chosen = extractive.choose_units(units, question, max_units=2 if register_lines else 3, skip=register_lines)
+        if not top or (not register_lines and self._unsupported(question, top, chosen)):
             return self._abstain(question, filters, citations)
         lines = list(register_lines)
         for unit in chosen:
@@ -75,6 +71,22 @@ class Assistant:
         return answer, iter([answer.answer])
 
     # ---- parts --------------------------------------------------------------------------------
+    def _unsupported(self, question: Question, top: list[Passage], chosen: list) -> bool:
+        """True when the passages found do not hold an answer: too few of the question's words, or no
+        figure beside them when a figure is asked for."""
+        terms = content_terms(question.search_text)
+        cover = self.retriever.coverage
+        best_passage = max(cover(terms, f"{p.about} {p.text}") for p in top)
+        if best_passage < ABSTAIN_COVERAGE:
+            return True
+        if question.intent == "figure":
+            with_figure = [u for u in chosen if extractive.new_figures(u.text, question.search_text)]
+            if not with_figure:
+                return True
+            best_unit = max(cover(terms, f"{top[u.passage].about} {u.text}") for u in with_figure)
+            return best_unit < FIGURE_COVERAGE
+        return False
+
     def _searched(self, question: Question, filters: Filters) -> str:
         docs = self.registry.documents(filters.include_restricted)
         if filters.committee:

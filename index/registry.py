@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from index.filters import Filters
@@ -119,8 +118,9 @@ class Registry:
             self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
                 (c.chunk_id, p.doc_id, i, c.text, c.first_page, c.last_page, c.item, c.item_title, c.minute,
                  c.section, int(c.restricted)) for i, c in enumerate(parsed.chunks)])
+            about = paper_words(parsed)
             self.db.executemany("INSERT INTO chunk_fts VALUES (?,?,?)", [
-                (c.chunk_id, c.text, f"{c.item_title} {c.section}") for c in parsed.chunks])
+                (c.chunk_id, c.text, f"{c.item_title} {c.section} {about}") for c in parsed.chunks])
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
 
     def _delete(self, doc_id: str) -> None:
@@ -227,5 +227,13 @@ class Registry:
                 for r in rows]
 
 
-def paper_row(parsed: ParsedPaper) -> dict:  # pragma: no cover - debugging aid
-    return asdict(parsed.paper)
+DOC_TYPE_WORDS = {"presentation": "slides presentation deck", "agenda pack": "agenda pack papers",
+                  "minutes": "minutes", "report": "report paper", "action log": "action log",
+                  "agenda": "agenda"}
+
+
+def paper_words(parsed: ParsedPaper) -> str:
+    """Words that name the paper itself (title, file name, kind), searchable with every one of its chunks."""
+    p = parsed.paper
+    stem = re.sub(r"[-_.]+", " ", Path(p.source).stem)
+    return f"{p.title} {stem} {DOC_TYPE_WORDS.get(p.doc_type, '')}"
