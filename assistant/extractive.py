@@ -18,7 +18,18 @@ from assistant.terms import content_terms, stems_of
 
 NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
 TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
-BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)*\.?\s)\s*")
+BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
+FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
+CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|as a (?:result|consequence)|however|the (?:work|card|"
+                       r"report|evaluation|team)|which)\b", re.I)
+WHERE_Q = re.compile(r"^\s*where\b|\bvenue\b|\bwhich room\b", re.I)
+VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|online|virtual(?:ly)?)\b", re.I)
+TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)
+TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
+WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)
+WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
+                       r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.?\s+[A-Z]", re.I)
+WHEN_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 RESOLUTION_WORDS = re.compile(r"\bresolved\b|\bagreed\b|\bapprove|\brecommend|\bdelegate|\bdecision\b|\bdecided\b",
                               re.I)
@@ -50,6 +61,10 @@ def split_units(text: str) -> list[str]:
         if not stripped:
             flush()
             continue
+        if FIELD.match(stripped):  # "Name: Sarah Ferguson", "Clerk Telephone: 01223 699177"
+            flush()
+            units.append(re.sub(r"\s+", " ", stripped))
+            continue
         if TABULAR.search(stripped) and len(stripped) < 160 and not stripped.endswith("."):
             flush()
             units.append(re.sub(r"\s+", " ", stripped))
@@ -67,9 +82,12 @@ FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(
                     r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
 
 
+PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)
+
+
 def figures(text: str) -> set[str]:
-    """Figures in a text (amounts, percentages, counts), dates and years left out."""
-    text = DATE_LIKE.sub(" ", text)
+    """Figures in a text (amounts, percentages, counts); dates, years and paragraph numbers left out."""
+    text = DATE_LIKE.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
     return {re.sub(r"[\s£,]", "", m.group(0)).lower().rstrip(".") for m in FIGURE.finditer(text)}
 
 
@@ -99,6 +117,14 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
             score += 0.08
         if question.intent == "resolution" and RESOLUTION_WORDS.search(unit.text):
             score += 0.08
+        if question.intent == "when" and WHEN_WORDS.search(DATE_LIKE.sub(" 2000 ", unit.text)):
+            score += 0.08
+        if WHERE_Q.search(question.text) and VENUE_WORDS.search(unit.text):
+            score += 0.1
+        if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
+            score += 0.1
+        if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
+            score += 0.1
         if is_heading(unit.text):
             score -= 0.12
         if len(unit.text) < 25:
@@ -135,12 +161,15 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         nxt = by_place.get((u.passage, u.position + 1))
         if nxt is None or (u.passage, u.position + 1) in taken:
             continue
-        completes = (is_heading(u.text) or u.text.rstrip().endswith((":", "of", "by", "-"))
+        completes = (is_heading(u.text) or u.text.rstrip().endswith((":", "of", "by", "-", ","))
                      or (wants_figure and not new_figures(u.text, question.search_text)
                          and new_figures(nxt.text, question.search_text))
+                     or (question.intent == "action" and len(chosen) == 1)
+                     or CONTINUES.match(nxt.text) is not None
                      or nxt.score >= best * relative)
         if completes:
-            chosen.append(nxt)
+            chosen[-1] = Unit(f"{u.text} {nxt.text}", u.passage, u.position, max(u.score, nxt.score),
+                              max(u.lexical, nxt.lexical))
             taken.add((nxt.passage, nxt.position))
     return sorted(chosen, key=lambda u: (u.passage, u.position))
 

@@ -36,8 +36,17 @@ class Passage:
 
     @property
     def about(self) -> str:
-        """Words naming where the passage sits: paper title, file name, item title, section."""
-        return f"{self.doc_title} {self.source.rsplit('.', 1)[0].replace('-', ' ')} {self.item_title} {self.section}"
+        """Words naming where the passage sits: paper title and kind, file name, meeting date, item, section."""
+        from datetime import date
+
+        from index.registry import DOC_TYPE_WORDS
+
+        when = ""
+        if self.meeting_date:
+            d = date.fromisoformat(self.meeting_date)
+            when = f"{d.day} {d.strftime('%B %Y')}"
+        return (f"{self.doc_title} {DOC_TYPE_WORDS.get(self.doc_type, '')} "
+                f"{self.source.rsplit('.', 1)[0].replace('-', ' ')} {when} {self.item_title} {self.section}")
 
     @property
     def pages(self) -> list[int]:

@@ -8,6 +8,7 @@ the passages they point at. Filters are applied inside both store queries.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
@@ -58,8 +59,24 @@ class HybridRetriever:
         return got / sum(weights)
 
     def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
-        rankings, weights, cosine = [], [], {}
+        """Best passages for the whole question; for a two-part question, the best of each part interleaved."""
         parts = sub_questions(question.search_text)
+        whole = self._retrieve(question, [question.search_text], filters, limit, pool)
+        if len(parts) == 1:
+            return whole
+        lists = [whole] + [self._retrieve(replace(question, search_text=p), [p], filters, limit, pool)
+                           for p in parts[1:]]
+        merged, seen = [], set()
+        for rank in range(limit):
+            for ranked in lists:
+                if rank < len(ranked) and ranked[rank].chunk_id not in seen:
+                    seen.add(ranked[rank].chunk_id)
+                    merged.append(ranked[rank])
+        return merged[:limit]
+
+    def _retrieve(self, question: Question, parts: list[str], filters: Filters, limit: int,
+                  pool: int) -> list[Passage]:
+        rankings, weights, cosine = [], [], {}
         for n, text in enumerate(parts):
             dense = self.vectors.search(text, filters, pool)
             lexical = self.registry.lexical_search(" ".join(content_terms_raw(text)), filters, pool)

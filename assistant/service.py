@@ -13,10 +13,11 @@ from datetime import date
 from typing import Iterator
 
 from assistant import extractive
+from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
 from assistant.retrieve import HybridRetriever
-from assistant.terms import content_terms
+from assistant.terms import content_terms, stems_of
 from index.filters import Filters
 from index.library import Library
 from settings import Settings
@@ -39,6 +40,18 @@ class Assistant:
         self.registry = self.library.registry
         self.retriever = HybridRetriever(self.registry, self.library.vectors)
         self._llm = None
+        self._acronyms: dict[str, str] | None = None
+
+    @property
+    def acronyms(self) -> dict[str, str]:
+        if self._acronyms is None:
+            self._acronyms = find_acronyms(self.registry.db)
+        return self._acronyms
+
+    def refresh(self) -> None:
+        """Forget what was learnt from the index (after an ingest)."""
+        self._acronyms = None
+        self.retriever.refresh()
 
     # ---- public -------------------------------------------------------------------------------
     def base_filters(self, **kwargs) -> Filters:
@@ -49,13 +62,16 @@ class Assistant:
         k = k or self.settings.top_k
         filters = filters or self.base_filters()
         question = parse_question(text, self.registry.committees(), history=history or [])
+        question = replace(question, search_text=expand(question.search_text, self.acronyms))
         passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
         register_lines, register_passages = self._from_registers(question, filters, passages)
         ordered = _unique(register_passages + passages)
         top = ordered[:k]
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
-        chosen = extractive.choose_units(units, question, max_units=2 if register_lines else 3, skip=register_lines)
+        many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
+        chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
+                                         skip=register_lines)
         if not top or (not register_lines and self._unsupported(question, top, chosen)):
             return self._abstain(question, filters, citations)
         lines = list(register_lines)
@@ -84,7 +100,12 @@ class Assistant:
             if not with_figure:
                 return True
             best_unit = max(cover(terms, f"{top[u.passage].about} {u.text}") for u in with_figure)
-            return best_unit < FIGURE_COVERAGE
+            if best_unit < FIGURE_COVERAGE:
+                return True
+            # what is being counted ("weekly rent", "flats", "reviews") must stand beside the figure
+            head = head_terms(question.text)
+            return bool(head) and not any(
+                head & stems_of(f"{top[u.passage].about} {u.text}") for u in with_figure)
         return False
 
     def _searched(self, question: Question, filters: Filters) -> str:
@@ -161,8 +182,11 @@ class Assistant:
             rows = [r for r in self.registry.decisions(filters) if r["resolution"]]
             if question.minute:
                 rows = [r for r in rows if r["minute"] == question.minute] or rows
-            scored = sorted(((cover(terms, f"{r['title']} {r['resolution']} {r['minute']}"), r) for r in rows),
-                            key=lambda t: -t[0])
+            window = question.date_window()
+            if window:
+                rows = [r for r in rows if window[0] <= (r["meeting_date"] or "") <= window[1]] or rows
+            scored = sorted(((cover(terms, f"{r['title']} {r['resolution']} {_nice_date(r['meeting_date'])}"), r)
+                             for r in rows), key=lambda t: -t[0])
             for score, row in scored[:1]:
                 if score < 0.45:
                     break
@@ -173,7 +197,85 @@ class Assistant:
                 n = len(cited)
                 lines.append(f"Minute {row['minute']} ({row['title']}), meeting of {_nice_date(row['meeting_date'])}: "
                              f"{row['resolution']} [{n}]")
+        if question.intent == "agenda":
+            self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
+
+    def _meetings(self, question: Question, filters: Filters) -> list[dict]:
+        """Agenda packs, agendas and minutes of the meeting(s) the question points at."""
+        docs = [d for d in self.registry.documents(filters.include_restricted)
+                if d["doc_type"] in ("agenda pack", "agenda", "minutes")]
+        window = question.date_window()
+        if question.exact_dates:
+            docs = [d for d in docs if d["meeting_date"] in question.exact_dates] or docs
+        elif window:
+            # "the September 2018 pack": the meeting in that month
+            docs = [d for d in docs if (d["meeting_date"] or "")[:7] == window[0][:7]] or \
+                [d for d in docs if window[0] <= (d["meeting_date"] or "") <= window[1]]
+        if question.committee:
+            docs = [d for d in docs if d["committee"] == question.committee] or docs
+        return docs
+
+    def _agenda_lines(self, question: Question, filters: Filters, terms: list[str], lines: list[str],
+                      cited: list[Passage]) -> None:
+        """Where a paper sits in a pack, where a meeting is held, when the minuted meeting took place."""
+        docs = self._meetings(question, filters)
+        if not docs or len(docs) > 3:
+            return
+        ids = {d["doc_id"] for d in docs}
+        cover = self.retriever.coverage
+        if re.search(r"\bitem\b|\bpages?\b|\bwhere in\b", question.text, re.I):
+            items = [r for r in self.registry.items(filters) if r["doc_id"] in ids]
+            scored = sorted(((cover(terms, f"{r['title']} item {r['item']}"), r) for r in items), key=lambda t: -t[0])
+            if scored and scored[0][0] >= 0.3:
+                row = scored[0][1]
+                doc = next(d for d in docs if d["doc_id"] == row["doc_id"])
+                p = self._passage_for(row["doc_id"], 1, row["pages"][0] - 1, row["title"][:30]) or \
+                    self._passage_for(row["doc_id"], row["pages"][0], row["pages"][0], "")
+                if p is not None:
+                    cited.append(p)
+                    lines.append(f"Item {row['item']} of the {doc['committee']} {_nice_date(doc['meeting_date'])} "
+                                 f"{doc['doc_type']}: {row['title']}, pages {row['pages'][0]}–{row['pages'][1]} "
+                                 f"[{len(cited)}]")
+        if re.search(r"\bminutes\b", question.text, re.I):
+            minutes = [r for r in self.registry.decisions(filters) if r["doc_id"] in ids]
+            if minutes:
+                first = min(minutes, key=lambda r: r["pages"][0])
+                p = self._minutes_opening(first["doc_id"], first["pages"][0])
+                if p is not None:
+                    cited.append(p)
+                    opening = " ".join(extractive.split_units(p.text)[:4])
+                    lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first['meeting_date'])}: "
+                                 f"{opening} [{len(cited)}]")
+        elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
+            doc = docs[0]
+            if doc["venue"]:
+                p = self._passage_for(doc["doc_id"], 1, 3, doc["venue"][:30])
+                if p is not None:
+                    cited.append(p)
+                    times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
+                    when = f" at {times[0]}" if times else ""
+                    lines.append(f"The {doc['committee']} meeting of {_nice_date(doc['meeting_date'])}{when} "
+                                 f"is held at: {doc['venue']} [{len(cited)}]")
+
+    def _minutes_opening(self, doc_id: str, page: int) -> Passage | None:
+        """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
+        row = self.registry.db.execute(
+            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND first_page <= ? AND last_page >= ? "
+            "ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
+        found = self.registry.chunks_by_id([row[0]]) if row else {}
+        return Passage.from_row(found[row[0]], 1.0) if found else None
+
+
+HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
+
+
+def head_terms(question: str) -> set[str]:
+    """Stems of the first two content words after "how many" / "what (was the)": the thing asked about."""
+    m = HEAD.search(question)
+    if not m:
+        return set()
+    return set([t for t in content_terms(m.group(1)) if not t[0].isdigit()][:2])
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

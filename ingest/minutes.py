@@ -26,7 +26,8 @@ def _is_heading_title(title: str) -> bool:
     if len(letters) < 3:
         return False
     # Headings are short, start with a capital, and do not read as a sentence fragment
-    return (title[0].isupper() or title[0].isdigit()) and len(title) <= 160 and not title.endswith(":") and not title.rstrip().endswith((",", ";"))
+    return ((title[0].isupper() or title[0].isdigit()) and len(title) <= 160
+            and (not title.endswith(":") or title.isupper())) and not title.rstrip().endswith((",", ";"))
 
 
 def _candidates(lines: list[Line]) -> list[tuple[int, int, str]]:
