@@ -96,6 +96,20 @@ def new_figures(text: str, question: str) -> set[str]:
     return figures(text) - figures(question)
 
 
+MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b", re.I)
+MONEY_Q = re.compile(r"\b(?:cost|costs|spend|spent|saved?|savings?|pay|paid|fee|fees|price|budget|funding|£)\b",
+                     re.I)
+
+
+def answers_money(question: str, text: str) -> bool:
+    """A question about money is answered only by a sum of money."""
+    return not MONEY_Q.search(question) or bool(MONEY.search(text))
+
+
+def is_table_row(text: str) -> bool:
+    return bool(TABULAR.search(text))
+
+
 def is_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(text) < 90 and bool(letters) and (sum(c.isupper() for c in letters) / len(letters) > 0.7
@@ -124,7 +138,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
         if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
             score += 0.1
         if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
-            score += 0.1
+            score += 0.2
         if is_heading(unit.text):
             score -= 0.12
         if len(unit.text) < 25:

@@ -25,14 +25,16 @@ INTENTS = [
                           r"\bwhere (?:is|has)\b.*\b(?:got to|action|request)\b", re.I)),
     ("resolution", re.compile(r"\bresol(?:ve|ved|ution)\b|\bdecid(?:e|ed|sion)\b|\bagree(?:d)?\b|\bapprove(?:d)?\b|"
                               r"\bvote(?:d)?\b", re.I)),
-    ("figure", re.compile(r"\bhow (?:much|many|large|big|long)\b|\bwhat (?:is|was|were) the (?:total|cost|number|"
+    ("figure", re.compile(r"\bhow (?:much|many|large|big)\b|\bwhat (?:is|was|were) the (?:total|cost|number|"
                           r"amount|rate|percentage|budget|variance)\b|\b(?:cost|spend|spent|saving|saved|rate|"
                           r"percentage|variance|figure|total|uplift|rent|fee)\b", re.I)),
-    ("agenda", re.compile(r"\bagenda\b|\bwhere in the\b|\bwhich pages?\b|\bwhat time\b|\bwhere (?:and|was)\b|"
+    ("agenda", re.compile(r"\bagenda\b|\bpack\b|\bhow long did\b|\bwhere in the\b|\bwhich pages?\b|\bwhat time\b|\bwhere (?:and|was)\b|"
                           r"\bclerk\b|\bheld\b", re.I)),
     ("when", re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
     ("who", re.compile(r"^\s*who\b|\bwho (?:should|leads|is)\b|\bcontact\b", re.I)),
 ]
+DOC_KINDS = [(r"\bslides?\b|\bpresentation\b|\bdeck\b", "presentation"), (r"\baction log\b", "action log"),
+             (r"\bminutes\b", "minutes"), (r"\breport\b", "report")]
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
                        r"these|he|she)\b", re.I)
 
@@ -50,6 +52,7 @@ class Question:
     committee: str | None = None
     follow_up: bool = False
     context: tuple[str, ...] = field(default=())  # earlier questions this one leans on
+    doc_kind: str | None = None  # "presentation", "minutes", "report", ... when the question names one
 
     def date_window(self) -> tuple[str, str] | None:
         """Meeting dates a mentioned month or year points at (a meeting's minutes arrive at the next one)."""
@@ -103,11 +106,12 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
         if name and name.lower() in lowered:
             committee = name
             break
+    kind = next((k for pattern, k in DOC_KINDS if re.search(pattern, text, re.I)), None)
     words = re.findall(r"\w+", text)
     follow_up = bool(history) and (len(words) <= 6 or bool(FOLLOW_UP.search(text)))
     q = Question(text=text, search_text=text, item=item.group(1).lower() if item else None,
                  minute=minute.group(1) if minute else None, months=tuple(months), years=years,
-                 exact_dates=exact, intent=intent_of(text), committee=committee)
+                 exact_dates=exact, intent=intent_of(text), committee=committee, doc_kind=kind)
     if follow_up:
         previous = parse_question(history[-1], committees, today)
         q = replace(q, follow_up=True, context=tuple(history[-2:]),

@@ -104,6 +104,8 @@ class HybridRetriever:
                 boost += 0.3
             if question.committee and p.committee == question.committee:
                 boost += 0.2
+            if question.doc_kind == "presentation" and p.doc_type == "presentation":
+                boost += 0.5
             cov = self.coverage(terms, f"{p.about} {p.text}")
             p.score = score * boost * 60 / len(parts) + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
             passages.append(p)

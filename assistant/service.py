@@ -96,7 +96,8 @@ class Assistant:
         if best_passage < ABSTAIN_COVERAGE:
             return True
         if question.intent == "figure":
-            with_figure = [u for u in chosen if extractive.new_figures(u.text, question.search_text)]
+            with_figure = [u for u in chosen if extractive.new_figures(u.text, question.search_text)
+                           and extractive.answers_money(question.text, u.text)]
             if not with_figure:
                 return True
             best_unit = max(cover(terms, f"{top[u.passage].about} {u.text}") for u in with_figure)
@@ -104,9 +105,18 @@ class Assistant:
                 return True
             # what is being counted ("weekly rent", "flats", "reviews") must stand beside the figure
             head = head_terms(question.text)
-            return bool(head) and not any(
-                head & stems_of(f"{top[u.passage].about} {u.text}") for u in with_figure)
+            if head and not any(head & stems_of(self._figure_context(top[u.passage], u.text)) for u in with_figure):
+                return True
+            # a figure "in August 2019" must come from a passage about August
+            months = {m for _, m in question.months}
+            if months and not any(months & _months_in(f"{top[u.passage].text}") for u in with_figure):
+                return True
         return False
+
+    @staticmethod
+    def _figure_context(passage: Passage, unit: str) -> str:
+        """A table row is read with its table (the column heads name what the figures are)."""
+        return f"{passage.about} {passage.text if extractive.is_table_row(unit) else unit}"
 
     def _searched(self, question: Question, filters: Filters) -> str:
         docs = self.registry.documents(filters.include_restricted)
@@ -268,6 +278,13 @@ class Assistant:
 
 
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
+
+
+def _months_in(text: str) -> set[int]:
+    from ingest.dates import MONTHS
+
+    return {MONTHS[m.lower()[:3]] for m in re.findall(
+        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", text, re.I)}
 
 
 def head_terms(question: str) -> set[str]:
