@@ -97,7 +97,7 @@ def new_figures(text: str, question: str) -> set[str]:
 
 
 MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b", re.I)
-MONEY_Q = re.compile(r"\b(?:cost|costs|spend|spent|saved?|savings?|pay|paid|fee|fees|price|budget|funding|£)\b",
+MONEY_Q = re.compile(r"(?<!-)\b(?:cost|costs|spend|spent|saved?|savings?|pay|paid|fee|fees|price|budget|funding|£)\b",
                      re.I)
 
 
@@ -138,7 +138,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
         if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
             score += 0.1
         if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
-            score += 0.2
+            score += 0.3
         if is_heading(unit.text):
             score -= 0.12
         if len(unit.text) < 25:

@@ -34,7 +34,7 @@ INTENTS = [
     ("who", re.compile(r"^\s*who\b|\bwho (?:should|leads|is)\b|\bcontact\b", re.I)),
 ]
 DOC_KINDS = [(r"\bslides?\b|\bpresentation\b|\bdeck\b", "presentation"), (r"\baction log\b", "action log"),
-             (r"\bminutes\b", "minutes"), (r"\breport\b", "report")]
+             (r"\bminutes\b", "minutes")]
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
                        r"these|he|she)\b", re.I)
 

@@ -21,6 +21,8 @@ from index.registry import Registry
 from index.vectors import VectorStore
 
 RRF_K = 60
+# how strongly naming a kind of paper ("the budget slides", "the action log") points at it
+KIND_BOOST = {"presentation": 0.6, "action log": 0.3, "minutes": 0.2}
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> dict[str, float]:
@@ -104,9 +106,9 @@ class HybridRetriever:
                 boost += 0.3
             if question.committee and p.committee == question.committee:
                 boost += 0.2
-            if question.doc_kind == "presentation" and p.doc_type == "presentation":
-                boost += 0.5
             cov = self.coverage(terms, f"{p.about} {p.text}")
+            if question.doc_kind and question.doc_kind == p.doc_type:
+                boost += KIND_BOOST.get(p.doc_type, 0.0)
             p.score = score * boost * 60 / len(parts) + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
             passages.append(p)
         passages.sort(key=lambda p: -p.score)
