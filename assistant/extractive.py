@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.models import Passage
 from assistant.query import Question
-from assistant.terms import content_terms, stems_of
+from assistant.terms import content_terms
 
 NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
 TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")

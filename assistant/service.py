@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterator
 
 from assistant import extractive
+from assistant import llm as llm_backend
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
@@ -57,34 +58,73 @@ class Assistant:
     def base_filters(self, **kwargs) -> Filters:
         return Filters(include_restricted=self.settings.role == "member", **kwargs)
 
+    @property
+    def llm(self):
+        """The configured LLM (built on first use), or None: answers are then quoted from the papers."""
+        if self._llm is None and self.settings.llm:
+            self._llm = llm_backend.build_llm(self.settings)
+        return self._llm
+
     def ask(self, text: str, history: list[str] | None = None, filters: Filters | None = None,
             k: int | None = None) -> Answer:
+        """Answer one question: an extractive answer, or a checked LLM answer when one is configured."""
+        draft = self._draft(text, history or [], filters, k)
+        if draft.answer.abstained or self.llm is None:
+            return draft.answer
+        raw = llm_backend.generate(self.llm, draft.prompt)
+        return self._checked(draft, raw)
+
+    def ask_stream(self, text: str, history: list[str] | None = None,
+                   filters: Filters | None = None) -> tuple[Answer, Iterator[str]]:
+        """The answer and an iterator over its text, token by token when an LLM is configured.
+
+        With an LLM, the returned Answer is completed (checked text, flagged sentences) when the
+        iterator is exhausted."""
+        draft = self._draft(text, history or [], filters, None)
+        if draft.answer.abstained or self.llm is None:
+            return draft.answer, iter([draft.answer.answer])
+        answer = draft.answer
+
+        def tokens() -> Iterator[str]:
+            pieces = []
+            for delta in llm_backend.generate_stream(self.llm, draft.prompt):
+                pieces.append(delta)
+                yield delta
+            final = self._checked(draft, "".join(pieces))
+            answer.answer, answer.abstained, answer.flagged = final.answer, final.abstained, final.flagged
+
+        return answer, tokens()
+
+    def _draft(self, text: str, history: list[str], filters: Filters | None, k: int | None) -> "_Draft":
         k = k or self.settings.top_k
         filters = filters or self.base_filters()
-        question = parse_question(text, self.registry.committees(), history=history or [])
+        question = parse_question(text, self.registry.committees(), history=history)
         question = replace(question, search_text=expand(question.search_text, self.acronyms))
         passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
         register_lines, register_passages = self._from_registers(question, filters, passages)
-        ordered = _unique(register_passages + passages)
-        top = ordered[:k]
+        top = _unique(register_passages + passages)[:k]
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
                                          skip=register_lines)
         if not top or (not register_lines and self._unsupported(question, top, chosen)):
-            return self._abstain(question, filters, citations)
-        lines = list(register_lines)
-        for unit in chosen:
-            lines.append(f"{unit.text} [{unit.passage + 1}]")
-        return Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
-                      searched=self._searched(question, filters))
+            return _Draft(self._abstain(question, filters, citations), "", filters, question)
+        lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
+        answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
+                        searched=self._searched(question, filters))
+        prompt = llm_backend.build_prompt(text, citations, history, register_lines)
+        return _Draft(answer, prompt, filters, question)
 
-    def ask_stream(self, text: str, history: list[str] | None = None,
-                   filters: Filters | None = None) -> tuple[Answer, Iterator[str]]:
-        """The answer and an iterator over its text (token by token when an LLM is configured)."""
-        answer = self.ask(text, history, filters)
-        return answer, iter([answer.answer])
+    def _checked(self, draft: "_Draft", raw: str) -> Answer:
+        """Keep only the LLM sentences whose citations and figures hold up; abstain if nothing is left."""
+        text, flagged = llm_backend.check_answer(raw, draft.answer.citations)
+        if not text or llm_backend.NOT_FOUND.lower() in raw.lower():
+            answer = self._abstain(draft.question, draft.filters, draft.answer.citations)
+            answer.flagged = flagged
+            return answer
+        return Answer(question=draft.answer.question, answer=text, abstained=False,
+                      citations=draft.answer.citations, searched=draft.answer.searched, flagged=flagged)
 
     # ---- parts --------------------------------------------------------------------------------
     def _unsupported(self, question: Question, top: list[Passage], chosen: list) -> bool:
@@ -295,6 +335,16 @@ def head_terms(question: str) -> set[str]:
     return set([t for t in content_terms(m.group(1)) if not t[0].isdigit()][:2])
 
 
+@dataclass
+class _Draft:
+    """Retrieval done and an extractive answer ready; the prompt an LLM would get."""
+
+    answer: Answer
+    prompt: str
+    filters: Filters
+    question: Question
+
+
 def _unique(passages: list[Passage]) -> list[Passage]:
     seen, out = set(), []
     for p in passages:
@@ -308,4 +358,4 @@ def answer_json(answer: Answer) -> dict:
     return answer.to_json()
 
 
-__all__ = ["Assistant", "answer_json", "replace"]
+__all__ = ["Assistant", "answer_json"]

@@ -51,6 +51,8 @@ def find_committee(pages: list[PageText], source: str) -> str:
         if line.strip().isupper() and 2 <= len(line.split()) <= 6 and not line.strip()[0].isdigit() and not re.search(r"\b(MINUTES|AGENDA)\b", line):
             return _title_case(line)
     # last resort: the body named in the file name before its date ("adults-committee-2018-09-06-...")
+    if not FILE_DATE.search(source):
+        return ""
     stem = FILE_DATE.split(source.lower())[0].strip("-_ ")
     return stem.replace("-", " ").replace("_", " ").title() if stem else ""
 

@@ -1,0 +1,167 @@
+"""The assistant on the real sample papers: grounded answers, citations, abstention, follow-ups, LLM checks."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from conftest import PACK_2018
+
+
+@pytest.fixture(scope="module")
+def assistant(library):
+    from assistant.service import Assistant
+
+    return Assistant(library.settings, library=library)
+
+
+def test_resolution_question_cites_minute_98_pages_6_7(assistant):
+    answer = assistant.ask("When did the committee agree to tender the Hauxton extra care contract?")
+    assert not answer.abstained
+    assert "It was resolved unanimously to agree to tender the care contract at Hauxton extra care scheme" in answer.answer
+    assert "19 July 2018" in answer.answer
+    first = answer.citations[0]
+    assert (first.source, first.minute, first.pages, first.item) == (PACK_2018, "98", [6, 7], "2")
+    assert first.label() == "Adults Committee · 6 Sep 2018 pack · item 2 · minute 98 · pp. 6–7"
+
+
+def test_figure_question_quotes_the_figure(assistant):
+    answer = assistant.ask("How many flats will the Willow Court extra care scheme in Whittlesey have, "
+                           "and who is developing it?")
+    assert not answer.abstained
+    assert "60 flats" in answer.answer and "Longhurst" in answer.answer
+    assert any(c.item == "4" and c.source == PACK_2018 for c in answer.citations)
+
+
+def test_action_question_gives_owner_status_and_latest_comment(assistant):
+    answer = assistant.ask("Where is the action on penalty clauses in the floating support contract?")
+    assert not answer.abstained
+    assert "Lisa Sparks" in answer.answer
+    assert "Information is being sought and will be sent to Members shortly" in answer.answer
+    assert answer.citations[0].pages == [12]
+
+
+def test_unanswerable_question_abstains_and_names_what_was_searched(assistant):
+    answer = assistant.ask("What weekly rent will tenants pay at Willow Court?")
+    assert answer.abstained
+    assert answer.answer.startswith("I could not find that in the papers")
+    assert "Adults Committee" in answer.answer and "10 October 2019" in answer.answer
+    assert answer.citations  # the nearest passages are shown
+
+
+def test_every_citation_number_in_an_answer_exists(assistant):
+    import re
+
+    for q in ["What non-pay inflation rate is assumed for 2020-21 in the business planning paper?",
+              "Who should I contact about the Think Communities report on the October 2019 agenda?"]:
+        answer = assistant.ask(q)
+        numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+        assert numbers and numbers <= {c.number for c in answer.citations}
+
+
+def test_follow_up_is_understood_from_the_previous_question(assistant):
+    first = "What does the Willow Court report recommend about the Hauxton contract?"
+    answer = assistant.ask("and when did they agree to tender it?", history=[first])
+    assert not answer.abstained
+    assert "July 2018" in answer.answer
+    assert any(c.minute == "98" or "Hauxton" in c.text for c in answer.citations)
+
+
+def test_filters_are_applied_in_the_store_query(assistant):
+    answer = assistant.ask("When did the committee agree to tender the Hauxton extra care contract?",
+                           filters=assistant.base_filters(date_from="2019-01-01"))
+    assert all(c.meeting_date >= "2019-01-01" for c in answer.citations if c.meeting_date)
+    assert "meetings 2019-01-01" in answer.searched
+
+
+def test_cli_ask_json_has_the_documented_fields(library):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, ["--data", str(library.settings.data_dir), "ask", "--json",
+                                       "When did the committee agree to tender the Hauxton extra care contract?"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert set(data) == {"question", "answer", "abstained", "citations"}
+    assert {"source", "pages", "committee", "meeting_date", "item", "item_title", "minute", "doc_type", "text",
+            "score"} <= set(data["citations"][0])
+
+
+# ---- the LLM path, against a real OpenAI-compatible HTTP endpoint on loopback ------------------------------
+
+class _FakeOpenAI(BaseHTTPRequestHandler):
+    reply = ""
+
+    def do_POST(self):  # noqa: N802 - http.server naming
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        type(self).last_request = body
+        if body.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for word in self.reply.split(" "):
+                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                         "choices": [{"index": 0, "delta": {"role": "assistant", "content": word + " "},
+                                      "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            return
+        payload = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                   "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply},
+                                "finish_reason": "stop"}],
+                   "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def llm_assistant(library):
+    from dataclasses import replace
+
+    from assistant.service import Assistant
+
+    server = HTTPServer(("127.0.0.1", 0), _FakeOpenAI)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings = replace(library.settings, llm="openai", llm_model="test",
+                       llm_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1")
+    yield Assistant(settings, library=library)
+    server.shutdown()
+
+
+def test_llm_answer_keeps_checked_sentences_and_drops_an_invented_figure(llm_assistant):
+    _FakeOpenAI.reply = ("The committee agreed unanimously to tender the care contract at Hauxton extra care "
+                         "scheme in July 2018 [1]. The contract is worth £9,999k a year [1]. "
+                         "It was also discussed at length [7].")
+    answer = llm_assistant.ask("When did the committee agree to tender the Hauxton extra care contract?")
+    assert not answer.abstained
+    assert "agreed unanimously to tender" in answer.answer
+    assert "£9,999k" not in answer.answer and "[7]" not in answer.answer
+    assert any("9,999" in f for f in answer.flagged) and any("[7]" in f for f in answer.flagged)
+    prompt = _FakeOpenAI.last_request["messages"][-1]["content"]
+    assert "[1] Adults Committee · 6 Sep 2018 pack · item 2 · minute 98" in prompt
+
+
+def test_llm_answer_streams(llm_assistant):
+    _FakeOpenAI.reply = "It was resolved unanimously to agree to tender the care contract [1]."
+    answer, tokens = llm_assistant.ask_stream("When did the committee agree to tender the Hauxton contract?")
+    text = "".join(tokens)
+    assert "resolved unanimously" in text
+    assert answer.answer == "It was resolved unanimously to agree to tender the care contract [1]."
+
+
+def test_llm_saying_not_found_abstains(llm_assistant):
+    _FakeOpenAI.reply = "I could not find that in the papers."
+    answer = llm_assistant.ask("When did the committee agree to tender the Hauxton extra care contract?")
+    assert answer.abstained
