@@ -143,21 +143,33 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
             score -= 0.12
         if len(unit.text) < 25:
             score -= 0.1
-        score += 0.04 / (1 + unit.passage)  # agree a little with the passage ranking
+        score += 0.1 / (1 + unit.passage)  # agree with the passage ranking
         unit.score = score
         unit.lexical = lexical
     return units
 
 
 def choose_units(units: list[Unit], question: Question, max_units: int = 3, relative: float = 0.75,
-                 skip: list[str] = ()) -> list[Unit]:
+                 skip: list[str] = (), must: list[Unit] = ()) -> list[Unit]:
     """The best units, plus close runners-up; each followed by the next unit of its passage when that one
     completes it (a heading's content, the figure asked for); in reading order."""
     if not units:
         return []
     by_place = {(u.passage, u.position): u for u in units}
     ranked = sorted(units, key=lambda u: -u.score)
+    # the two best passages each contribute their best sentence (retrieval weighs more than one sentence can)
+    for passage in (0, 1):
+        best_here = next((u for u in ranked if u.passage == passage), None)
+        if best_here is not None and best_here.score >= ranked[0].score * 0.6:
+            ranked.remove(best_here)
+            ranked.insert(min(1, len(ranked)) if passage else 0, best_here)
     best = ranked[0].score
+    for unit in reversed(list(must)):  # the best sentence for each part of a two-part question
+        twin = next((u for u in ranked if (u.passage, u.position) == (unit.passage, unit.position)), None)
+        if twin is not None:
+            ranked.remove(twin)
+            twin.score = max(twin.score, best)
+            ranked.insert(0, twin)
     skip_norm = [re.sub(r"\W+", " ", s).lower() for s in skip]
     chosen: list[Unit] = []
     taken: set[tuple[int, int]] = set()

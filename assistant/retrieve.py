@@ -22,7 +22,7 @@ from index.vectors import VectorStore
 
 RRF_K = 60
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
-KIND_BOOST = {"presentation": 0.6, "action log": 0.3, "minutes": 0.2}
+KIND_BOOST = {"presentation": 1.0, "action log": 0.3, "minutes": 0.2}
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> dict[str, float]:

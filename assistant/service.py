@@ -17,7 +17,7 @@ from assistant import llm as llm_backend
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import HybridRetriever, sub_questions
 from assistant.terms import content_terms, stems_of
 from index.filters import Filters
 from index.library import Library
@@ -106,8 +106,14 @@ class Assistant:
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
+        must = []
+        for part in sub_questions(question.search_text)[1:]:
+            scored = extractive.score_units(replace(question, search_text=part), top,
+                                            self.library.vectors.embedder.embed, self.retriever.coverage)
+            if scored:
+                must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
-                                         skip=register_lines)
+                                         skip=register_lines, must=must)
         if not top or (not register_lines and self._unsupported(question, top, chosen)):
             return _Draft(self._abstain(question, filters, citations), "", filters, question)
         lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
