@@ -102,7 +102,7 @@ class Assistant:
         question = replace(question, search_text=expand(question.search_text, self.acronyms))
         passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
         register_lines, register_passages = self._from_registers(question, filters, passages)
-        top = _unique(register_passages + passages)[:k]
+        top = [self._completed(p) for p in _unique(register_passages + passages)[:k]]
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
@@ -313,6 +313,31 @@ class Assistant:
                     when = f" at {times[0]}" if times else ""
                     lines.append(f"The {doc['committee']} meeting of {_nice_date(doc['meeting_date'])}{when} "
                                  f"is held at: {doc['venue']} [{len(cited)}]")
+
+    def _completed(self, passage: Passage) -> Passage:
+        """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
+        if re.search(r"[.!?:;)]\s*$", passage.text):
+            return passage
+        row = self.registry.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
+            "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
+            "AND coalesce(c.minute, '') = coalesce(p.minute, '')", (passage.chunk_id,)).fetchone()
+        if row is None:
+            return passage
+        nxt = self.registry.chunks_by_id([row[0]])[row[0]]
+        lines = nxt["text"].splitlines()
+        own = passage.text.splitlines()
+        if lines and own and lines[0] == own[-1]:  # the chunker repeats one line of overlap
+            lines = lines[1:]
+        tail = []
+        for line in lines[:8]:
+            tail.append(line)
+            if re.search(r"[.!?]\s*$", line):
+                break
+        if not tail:
+            return passage
+        return replace(passage, text=passage.text + "\n" + "\n".join(tail), last_page=max(
+            passage.last_page, nxt["first_page"] if len(tail) < len(lines) else nxt["last_page"]))
 
     def _minutes_opening(self, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
