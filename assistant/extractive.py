@@ -20,7 +20,8 @@ NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,
 TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
 BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
 FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
-CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|as a (?:result|consequence)|however|the (?:work|card|"
+CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
+                       r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|the (?:work|card|"
                        r"report|evaluation|team)|which)\b", re.I)
 WHERE_Q = re.compile(r"^\s*where\b|\bvenue\b|\bwhich room\b", re.I)
 VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|online|virtual(?:ly)?)\b", re.I)
@@ -184,19 +185,24 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
             continue
         chosen.append(u)
         taken.add((u.passage, u.position))
-        nxt = by_place.get((u.passage, u.position + 1))
-        if nxt is None or (u.passage, u.position + 1) in taken:
-            continue
-        completes = (is_heading(u.text) or u.text.rstrip().endswith((":", "of", "by", "-", ","))
-                     or (wants_figure and not new_figures(u.text, question.search_text)
-                         and new_figures(nxt.text, question.search_text))
-                     or (question.intent == "action" and len(chosen) == 1)
-                     or CONTINUES.match(nxt.text) is not None
-                     or nxt.score >= best * relative)
-        if completes:
-            chosen[-1] = Unit(f"{u.text} {nxt.text}", u.passage, u.position, max(u.score, nxt.score),
-                              max(u.lexical, nxt.lexical))
+        position = u.position
+        for _ in range(2):  # a sentence may need the one or two after it to be complete
+            nxt = by_place.get((u.passage, position + 1))
+            if nxt is None or (u.passage, position + 1) in taken:
+                break
+            current = chosen[-1]
+            completes = (is_heading(current.text) or current.text.rstrip().endswith((":", "of", "by", "-", ","))
+                         or (wants_figure and not new_figures(current.text, question.search_text)
+                             and new_figures(nxt.text, question.search_text))
+                         or (question.intent == "action" and len(chosen) == 1 and position == u.position)
+                         or CONTINUES.match(nxt.text) is not None
+                         or nxt.score >= best * relative)
+            if not completes:
+                break
+            chosen[-1] = Unit(f"{current.text} {nxt.text}", u.passage, u.position, max(current.score, nxt.score),
+                              max(current.lexical, nxt.lexical))
             taken.add((nxt.passage, nxt.position))
+            position += 1
     return sorted(chosen, key=lambda u: (u.passage, u.position))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterator
 
-from assistant import extractive
+from assistant import extractive, registers
 from assistant import llm as llm_backend
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
@@ -102,7 +102,9 @@ class Assistant:
         question = replace(question, search_text=expand(question.search_text, self.acronyms))
         passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
         register_lines, register_passages = self._from_registers(question, filters, passages)
-        top = [self._completed(p) for p in _unique(register_passages + passages)[:k]]
+        listed = bool(register_lines) and register_lines[0][:1].isdigit() or \
+            bool(register_lines) and register_lines[0].startswith("No ")
+        top = [self._completed(p) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
@@ -114,6 +116,8 @@ class Assistant:
                 must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
                                          skip=register_lines, must=must)
+        if listed:
+            chosen = []  # a register list is the answer; passages are its citations
         if not top or (not register_lines and self._unsupported(question, top, chosen)):
             return _Draft(self._abstain(question, filters, citations), "", filters, question)
         lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
@@ -217,7 +221,8 @@ class Assistant:
         cover = self.retriever.coverage
         lines: list[str] = []
         cited: list[Passage] = []
-        if question.intent == "action":
+        listed = self._register_lists(question, filters, lines, cited)
+        if question.intent == "action" and not listed:
             rows = self.registry.actions(filters)
             scored = sorted(((cover(terms, f"{r['report_title']} {r['action']} {r['comments']} {r['owner']}"), r)
                              for r in rows), key=lambda t: -t[0])
@@ -227,14 +232,13 @@ class Assistant:
                 p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
                 if p is None:
                     continue
-                cited.append(p)
-                n = len(cited)
+                n = _cite(cited, p)
                 status = row["status"] or "not stated in the log"
                 lines.append(f"Action from minute {row['minute']} ({row['report_title']}, meeting of "
                              f"{_nice_date(row['meeting_date'])}): {row['action']} Officer: {row['owner'] or 'not named'}. "
                              f"Status: {status}. Latest comment ({_nice_date(row['log_date'])} log): "
                              f"{row['comments'] or 'none'} [{n}]")
-        if question.intent in ("resolution", "when") or question.minute:
+        if not listed and (question.intent in ("resolution", "when") or question.minute):
             rows = [r for r in self.registry.decisions(filters) if r["resolution"]]
             if question.minute:
                 rows = [r for r in rows if r["minute"] == question.minute] or rows
@@ -249,13 +253,69 @@ class Assistant:
                 p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
                 if p is None:
                     continue
-                cited.append(p)
-                n = len(cited)
+                n = _cite(cited, p)
                 lines.append(f"Minute {row['minute']} ({row['title']}), meeting of {_nice_date(row['meeting_date'])}: "
                              f"{row['resolution']} [{n}]")
-        if question.intent == "agenda":
+        if not listed and RECOMMENDATION_Q.search(question.text):
+            rows = self.registry.recommendations(filters)
+            scored = sorted(((cover(terms, f"{r['item_title']} {r['recommendation']}"), r) for r in rows),
+                            key=lambda t: -t[0])
+            if scored and scored[0][0] >= 0.45:
+                row = scored[0][1]
+                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["recommendation"][:40])
+                if p is not None:
+                    n = _cite(cited, p)
+                    lines.append(f"Item {row['item']} ({row['item_title']}) of the {_nice_date(row['meeting_date'])} "
+                                 f"papers asks: {row['recommendation']} [{n}]")
+        if question.intent == "agenda" and not listed:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
+
+    def _register_lists(self, question: Question, filters: Filters, lines: list[str], cited: list[Passage]) -> bool:
+        """Questions that ask for a list ("which actions are still open?", "what actions does Stephen
+        Howarth have?", "what have we decided about extra care?") are answered from the complete registers."""
+        text = question.text
+        if ACTION_LIST.search(text):
+            status = "open" if re.search(r"\b(open|outstanding|ongoing|still)\b", text, re.I) else \
+                "complete" if re.search(r"\b(complete[d]?|closed|done)\b", text, re.I) else "all"
+            owner = next((o for o in registers.owners(self.registry, filters)
+                          if re.search(rf"\b{re.escape(o.split()[-1])}\b", text, re.I)), None)
+            rows = registers.actions_where(self.registry, filters, status=status, owner=owner)
+            label = f"{status} actions" if status != "all" else "actions"
+            if owner:
+                label += f" for {owner}"
+            lines.append(f"{len(rows)} {label} in the action logs:" if rows else f"No {label} in the action logs.")
+            for row in rows[:10]:
+                self._cite_action(row, lines, cited)
+            return True
+        if DECISION_LIST.search(text):
+            topic = DECISION_LIST.sub(" ", text)
+            rows = registers.decisions_about(self.registry, topic, filters)
+            if not rows:
+                return False
+            lines.append(f"{len(rows)} decisions found in the minutes, oldest first:")
+            for row in rows[:10]:
+                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                if p is not None:
+                    n = _cite(cited, p)
+                    lines.append(f"- Minute {row['minute']} ({row['title']}), {_nice_date(row['meeting_date'])}: "
+                                 f"{row['resolution']} [{n}]")
+            return True
+        return False
+
+    def _cite_action(self, row: dict, lines: list[str], cited: list[Passage]) -> None:
+        p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+        if p is None:
+            return
+        n = _cite(cited, p)
+        history = registers.action_history(self.registry, row)
+        earlier = [h for h in history if (h["log_date"] or "") < (row["log_date"] or "")]
+        trail = "; earlier: " + "; ".join(f"{h['status'] or 'no status'} ({_nice_date(h['log_date'])})"
+                                          for h in earlier) if earlier else ""
+        lines.append(f"- Minute {row['minute']} ({row['report_title']}, meeting of {_nice_date(row['meeting_date'])}): "
+                     f"{row['action']} Officer: {row['owner'] or 'not named'}. Status: "
+                     f"{row['status'] or 'not stated in the log'}. Latest comment ({_nice_date(row['log_date'])} log): "
+                     f"{row['comments'] or 'none'}{trail} [{n}]")
 
     def _meetings(self, question: Question, filters: Filters) -> list[dict]:
         """Agenda packs, agendas and minutes of the meeting(s) the question points at."""
@@ -289,30 +349,30 @@ class Assistant:
                 p = self._passage_for(row["doc_id"], 1, row["pages"][0] - 1, row["title"][:30]) or \
                     self._passage_for(row["doc_id"], row["pages"][0], row["pages"][0], "")
                 if p is not None:
-                    cited.append(p)
+                    n = _cite(cited, p)
                     lines.append(f"Item {row['item']} of the {doc['committee']} {_nice_date(doc['meeting_date'])} "
                                  f"{doc['doc_type']}: {row['title']}, pages {row['pages'][0]}–{row['pages'][1]} "
-                                 f"[{len(cited)}]")
+                                 f"[{n}]")
         if re.search(r"\bminutes\b", question.text, re.I):
             minutes = [r for r in self.registry.decisions(filters) if r["doc_id"] in ids]
             if minutes:
                 first = min(minutes, key=lambda r: r["pages"][0])
                 p = self._minutes_opening(first["doc_id"], first["pages"][0])
                 if p is not None:
-                    cited.append(p)
+                    n = _cite(cited, p)
                     opening = " ".join(extractive.split_units(p.text)[:4])
                     lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first['meeting_date'])}: "
-                                 f"{opening} [{len(cited)}]")
+                                 f"{opening} [{n}]")
         elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
             doc = docs[0]
             if doc["venue"]:
                 p = self._passage_for(doc["doc_id"], 1, 3, doc["venue"][:30])
                 if p is not None:
-                    cited.append(p)
+                    n = _cite(cited, p)
                     times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
                     when = f" at {times[0]}" if times else ""
                     lines.append(f"The {doc['committee']} meeting of {_nice_date(doc['meeting_date'])}{when} "
-                                 f"is held at: {doc['venue']} [{len(cited)}]")
+                                 f"is held at: {doc['venue']} [{n}]")
 
     def _completed(self, passage: Passage) -> Passage:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
@@ -348,6 +408,13 @@ class Assistant:
         return Passage.from_row(found[row[0]], 1.0) if found else None
 
 
+RECOMMENDATION_Q = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
+                              r"\bwhat does item\b", re.I)
+ACTION_LIST = re.compile(r"\b(?:which|what|list|all|any)\b[^?]{0,40}\bactions\b(?!\s+(?:on|about)\b)|"
+                         r"\bactions\s+(?:does|do|has|have|are|is)\b", re.I)
+DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+committee)?)\s+"
+                           r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
+                           r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
 
 
@@ -374,6 +441,15 @@ class _Draft:
     prompt: str
     filters: Filters
     question: Question
+
+
+def _cite(cited: list[Passage], passage: Passage) -> int:
+    """The citation number of ``passage``, adding it once."""
+    for n, p in enumerate(cited, start=1):
+        if p.chunk_id == passage.chunk_id:
+            return n
+    cited.append(passage)
+    return len(cited)
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

@@ -40,7 +40,26 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX chunks_doc ON chunks(doc_id);
     CREATE VIRTUAL TABLE chunk_fts USING fts5(chunk_id UNINDEXED, text, title, tokenize='porter unicode61');
     """),
+    (2, """
+    CREATE TABLE recommendations (doc_id TEXT NOT NULL, item TEXT, text TEXT, first_page INTEGER,
+        last_page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE declarations (doc_id TEXT NOT NULL, minute TEXT, councillor TEXT, item_ref TEXT, nature TEXT,
+        text TEXT, meeting_date TEXT, page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
+    """),
 ]
+
+OPEN_WORDS = ("ongoing", "on-going", "in progress", "open", "outstanding", "pending", "not started", "overdue", "")
+COMPLETE_WORDS = ("complete", "completed", "closed", "done", "superseded")
+
+
+def normalise_status(status: str) -> str:
+    """open | complete | other, from the log's own words (kept alongside)."""
+    s = status.strip().lower().rstrip(".")
+    if s in COMPLETE_WORDS:
+        return "complete"
+    if s in OPEN_WORDS or s.startswith("raised in minutes"):
+        return "open"
+    return "other"
 
 
 def _fts_query(text: str) -> str:
@@ -121,12 +140,19 @@ class Registry:
             about = paper_words(parsed)
             self.db.executemany("INSERT INTO chunk_fts VALUES (?,?,?)", [
                 (c.chunk_id, c.text, f"{c.item_title} {c.section} {about}") for c in parsed.chunks])
+            self.db.executemany("INSERT INTO recommendations VALUES (?,?,?,?,?,?)", [
+                (p.doc_id, r.item, r.text, r.first_page, r.last_page, restricted(r.first_page, r.last_page))
+                for r in parsed.recommendations])
+            self.db.executemany("INSERT INTO declarations VALUES (?,?,?,?,?,?,?,?,?)", [
+                (p.doc_id, d.minute, d.councillor, d.item_ref, d.nature, d.text, d.meeting_date, d.page,
+                 restricted(d.page, d.page)) for d in parsed.declarations])
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
 
     def _delete(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM chunk_fts WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)",
                         (doc_id,))
-        for table in ("chunks", "actions", "minutes", "items", "pages", "documents"):
+        for table in ("chunks", "actions", "minutes", "items", "pages", "recommendations", "declarations",
+                      "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     def chunk_ids_of(self, doc_id: str) -> set[str]:
@@ -138,7 +164,8 @@ class Registry:
     # ---- reading -------------------------------------------------------------------------------
     def counts(self) -> dict:
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "pages", "items", "minutes", "actions", "chunks")}
+                for t in ("documents", "pages", "items", "minutes", "actions", "chunks", "recommendations",
+                          "declarations")}
 
     def documents(self, include_restricted: bool = False) -> list[dict]:
         sql = "SELECT * FROM documents" + ("" if include_restricted else " WHERE restricted = 0")
@@ -223,8 +250,31 @@ class Registry:
             f"ORDER BY a.log_date, a.first_page", args)
         keys = ("committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
                 "review_date", "log_date", "source")
-        return [{**{k: r[k] for k in keys}, "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]}
-                for r in rows]
+        rows = list(rows)
+        logged = {(r["committee"], r["minute"]) for r in rows if not (r["status"] or "").startswith("raised in")}
+        rows = [r for r in rows if not ((r["status"] or "").startswith("raised in")
+                                        and (r["committee"], r["minute"]) in logged)]
+        return [{**{k: r[k] for k in keys}, "status_normalised": normalise_status(r["status"] or ""),
+                 "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
+
+    def recommendations(self, filters: Filters = Filters()) -> list[dict]:
+        where, args = self._doc_filter(filters, "r")
+        rows = self.db.execute(
+            f"SELECT r.*, d.source, d.committee, d.meeting_date, i.title AS item_title FROM recommendations r "
+            f"JOIN documents d USING (doc_id) LEFT JOIN items i ON i.doc_id = r.doc_id AND i.number = r.item "
+            f"WHERE {where} ORDER BY d.meeting_date, r.first_page", args)
+        return [{"committee": r["committee"], "meeting_date": r["meeting_date"], "item": r["item"],
+                 "item_title": r["item_title"] or "", "recommendation": r["text"], "source": r["source"],
+                 "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
+
+    def declarations(self, filters: Filters = Filters()) -> list[dict]:
+        where, args = self._doc_filter(filters, "x")
+        rows = self.db.execute(
+            f"SELECT x.*, d.source, d.committee FROM declarations x JOIN documents d USING (doc_id) WHERE {where} "
+            f"ORDER BY x.meeting_date, x.page", args)
+        return [{"committee": r["committee"], "meeting_date": r["meeting_date"], "minute": r["minute"],
+                 "councillor": r["councillor"], "item": r["item_ref"], "nature": r["nature"], "text": r["text"],
+                 "source": r["source"], "pages": [r["page"], r["page"]], "doc_id": r["doc_id"]} for r in rows]
 
 
 DOC_TYPE_WORDS = {"presentation": "slides presentation deck", "agenda pack": "agenda pack papers",

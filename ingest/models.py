@@ -104,3 +104,5 @@ class ParsedPaper:
     minutes: list[Minute] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
+    recommendations: list = field(default_factory=list)  # ingest.registers.Recommendation
+    declarations: list = field(default_factory=list)  # ingest.registers.Declaration

@@ -17,6 +17,7 @@ from ingest.classify import classify, find_committee, find_meeting_date, find_ti
 from ingest.lines import Line, document_lines, first_line_on_page
 from ingest.models import AgendaItem, Paper, ParsedPaper
 from ingest.readers import read_pages
+from ingest.registers import actions_in_minutes, parse_declarations, parse_recommendations
 from ingest.restricted import restricted_pages
 
 
@@ -49,7 +50,7 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         items = parse_numbered_agenda(lines)
 
     log_pages = {p.number for p in pages if is_action_log_page(p.text)}
-    minutes, actions, segments = [], [], []
+    minutes, actions, segments, recommendations, minute_actions = [], [], [], [], []
     pack_date = find_meeting_date(pages, source)
 
     def regions():
@@ -76,8 +77,12 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         if body and (_is_minutes(body, title) or (not items and "minutes" in source.lower())):
             found = [m for m in _parse_minutes(body, number)]
             minutes.extend(found)
-        if log:
-            actions.extend(parse_action_log(log, pack_date, number))
+        logged = parse_action_log(log, pack_date, number) if log else []
+        actions.extend(logged)
+        if found:
+            minute_actions.extend(actions_in_minutes(found, pack_date))
+        elif item is not None and item.number and body:
+            recommendations.extend(parse_recommendations(body, number))
         if found:
             cuts = [0] + [m.start_line for m in found] + [len(body)]
             labels = [None] + [m.number for m in found]
@@ -90,6 +95,9 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         if log:
             segments.append(Segment(log, number, title, None, "Action log"))
 
+    # actions marked in the minutes that no action log of this paper carries
+    in_log = {a.minute for a in actions}
+    actions.extend(a for a in minute_actions if a.minute not in in_log)
     doc_type = classify(pages, source, has_front_sheet, len(minutes), len(actions))
     paper = Paper(doc_id=content_hash[:32], source=source, path=str(path.resolve()), doc_type=doc_type,
                   title=find_title(pages, source), committee=find_committee(pages, source),
@@ -99,7 +107,10 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     secret = restricted_pages(pages)
     for chunk in chunks:
         chunk.restricted = restricted or any(p in secret for p in range(chunk.first_page, chunk.last_page + 1))
-    return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks)
+    if not items and doc_type == "report":
+        recommendations = parse_recommendations(lines, None)
+    return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
+                       recommendations=recommendations, declarations=parse_declarations(minutes))
 
 
 def _parse_minutes(lines, item):

@@ -1,0 +1,158 @@
+"""Exact registers over the registry: decisions, actions with their history across logs, declarations,
+and the meeting briefing. Lists here are complete (SQL), not the top hits of a search.
+
+    decisions_about(registry, "extra care contracts")   # every matching resolution, oldest first
+    action_history(registry, action_row)                # the same action in successive logs
+    briefing(registry, "2018-09-06")                    # Markdown, every line cited
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+from assistant.terms import content_terms, stems_of
+from index.filters import Filters
+from index.registry import Registry
+
+
+def _overlap(query_terms: list[str], text: str, rarity=None) -> float:
+    """Share of the query's terms in ``text``, weighted by rarity when known."""
+    if not query_terms:
+        return 1.0
+    present = stems_of(text)
+    weight = rarity.idf if rarity is not None else (lambda t: 1.0)
+    total = sum(weight(t) for t in query_terms)
+    return sum(weight(t) for t in query_terms if t in present) / total
+
+
+def nice_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def decisions_about(registry: Registry, query: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[dict]:
+    """Every resolution whose minute title or text matches the query (rare words weigh more), oldest first."""
+    from assistant.terms import Rarity
+
+    rarity = Rarity(registry.db)
+    terms = content_terms(query)
+    rows = [r for r in registry.decisions(filters) if r["resolution"]]
+    return [r for r in rows if _overlap(terms, f"{r['title']} {r['resolution']}", rarity) >= threshold]
+
+
+def actions_where(registry: Registry, filters: Filters = Filters(), status: str = "all", owner: str | None = None,
+                  query: str | None = None) -> list[dict]:
+    rows = registry.actions(filters)
+    if status != "all":
+        rows = [r for r in rows if r["status_normalised"] == status]
+    if owner:
+        rows = [r for r in rows if owner.lower() in (r["owner"] or "").lower()]
+    if query:
+        terms = content_terms(query)
+        rows = [r for r in rows if _overlap(terms, f"{r['report_title']} {r['action']} {r['comments']}") >= 0.5]
+    return rows
+
+
+def action_history(registry: Registry, row: dict) -> list[dict]:
+    """The same action (committee, minute and wording) in every log that carries it, oldest first."""
+    terms = content_terms(row["action"])[:12]
+    same = [r for r in registry.actions(Filters(include_restricted=True))
+            if r["committee"] == row["committee"] and r["minute"] == row["minute"]
+            and _overlap(terms, r["action"]) >= 0.5]
+    return sorted(same, key=lambda r: r["log_date"] or "")
+
+
+def owners(registry: Registry, filters: Filters = Filters()) -> list[str]:
+    return sorted({r["owner"] for r in registry.actions(filters) if r["owner"]})
+
+
+def to_csv(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    keys = [k for k in rows[0] if k != "doc_id"]
+    writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: (f"{v[0]}-{v[1]}" if isinstance(v, list) else v) for k, v in r.items() if k != "doc_id"})
+    return out.getvalue()
+
+
+def to_markdown(rows: list[dict], columns: list[str]) -> str:
+    if not rows:
+        return "_Nothing recorded._\n"
+
+    def cell(v) -> str:
+        if isinstance(v, list):
+            v = f"pp. {v[0]}–{v[1]}" if v[0] != v[1] else f"p. {v[0]}"
+        return re.sub(r"\s+", " ", str(v or "")).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def briefing(registry: Registry, meeting: str, committee: str | None = None,
+             filters: Filters = Filters()) -> str:
+    """A Markdown briefing for one meeting: each item with pages, its recommendation, key figures,
+    related earlier decisions and the open actions, every line cited to file and page."""
+    docs = [d for d in registry.documents(filters.include_restricted)
+            if d["meeting_date"] == meeting and (not committee or d["committee"] == committee)]
+    if not docs:
+        return f"# No papers found for a meeting on {meeting}\n"
+    out = []
+    for doc in docs:
+        out.append(f"# {doc['committee'] or doc['title']} — {nice_date(doc['meeting_date'])}\n")
+        if doc["venue"]:
+            out.append(f"Venue: {doc['venue']} ({doc['source']}, p. 1)\n")
+        items = [i for i in registry.items(filters) if i["doc_id"] == doc["doc_id"]]
+        recs = {r["item"]: r for r in registry.recommendations(filters) if r["doc_id"] == doc["doc_id"]}
+        earlier = [d for d in registry.decisions(filters)
+                   if (d["meeting_date"] or "") < meeting and d["resolution"]]
+        for item in items:
+            first, last = item["pages"]
+            out.append(f"## Item {item['item']}: {item['title']}\n")
+            out.append(f"- Pages {first}–{last} of {doc['source']}")
+            rec = recs.get(item["item"])
+            if rec:
+                out.append(f"- Recommendation: {rec['recommendation']} ({doc['source']}, p. {rec['pages'][0]})")
+            for fig in key_figures(registry, doc["doc_id"], first, min(last, first + 3)):
+                out.append(f"- Figure: {fig}")
+            terms = content_terms(item["title"])
+            minutes_item = bool(re.search(r"\bminutes\b", item["title"], re.I))
+            related = [] if minutes_item else [d for d in earlier if _overlap(terms, d["title"]) >= 0.6][:3]
+            for d in related:
+                out.append(f"- Earlier decision, minute {d['minute']} ({nice_date(d['meeting_date'])}): "
+                           f"{d['resolution'][:300]} ({d['source']}, pp. {d['pages'][0]}–{d['pages'][1]})")
+            out.append("")
+        open_actions = [a for a in registry.actions(filters)
+                        if a["status_normalised"] == "open" and (a["log_date"] or "") <= meeting]
+        if open_actions:
+            out.append("## Open actions\n")
+            for a in open_actions:
+                out.append(f"- Minute {a['minute']} ({a['report_title']}): {a['action']} — officer "
+                           f"{a['owner'] or 'not named'}; latest comment: {a['comments'] or 'none'} "
+                           f"({a['source']}, p. {a['pages'][0]})")
+            out.append("")
+    return "\n".join(out)
+
+
+FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")
+
+
+def key_figures(registry: Registry, doc_id: str, first: int, last: int, limit: int = 3) -> list[str]:
+    """The first sentences with money or percentages in a report's opening pages, each with its page."""
+    found = []
+    for number in range(first, last + 1):
+        text = re.sub(r"\s+", " ", registry.page_text(doc_id, number))
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+            numbers = re.findall(r"\d[\d,.]*", sentence)
+            if FIGURE.search(sentence) and 40 <= len(sentence) <= 300 and len(numbers) <= 4:
+                found.append(f"{sentence.strip()} (p. {number})")
+            if len(found) >= limit:
+                return found
+    return found

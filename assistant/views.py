@@ -1,0 +1,589 @@
+"""What the Streamlit app shows: answers with their citations, page images, the library and the registers.
+
+app.py is the shell (settings, sidebar, tabs, the chat loop); this module holds the pieces it
+draws and the pure helpers behind them (highlighting, Markdown and CSV export, table filters),
+which the tests call directly.
+"""
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+import streamlit as st
+
+from assistant.models import Answer, Citation
+from assistant.terms import WORD, content_terms, stem
+
+log = logging.getLogger("committee.app")
+
+UPLOAD_TYPES = ("pdf", "txt", "md")
+EMPTY_LIBRARY = ("There are no papers in the library yet. Add agenda packs, minutes, reports or action logs "
+                 "on the **Papers** tab, or from a terminal run `committee ingest PATH` (a file or a folder), "
+                 "then reload this page.")
+CSS = """<style>
+.passage {font-size: 0.9rem; line-height: 1.55; color: inherit; opacity: 0.92; margin: 0.2rem 0 0.4rem 0;}
+.passage mark, .answer mark {background: #ffe58a; color: #1f1f1f; padding: 0 0.15em; border-radius: 0.2em;}
+.cite-no {font-weight: 600; color: #1c5fa8;}
+</style>"""
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~$:")
+_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
+
+
+# ---- text ---------------------------------------------------------------------------------------
+def esc(text: str) -> str:
+    """Text from the papers made safe for st.markdown(unsafe_allow_html=True): no HTML, no Markdown, no LaTeX."""
+    return "".join(_HTML.get(ch) or ("\\" + ch if ch in _MD_SPECIAL else ch) for ch in text)
+
+
+def flat(text: str) -> str:
+    """Text on one line: PDF line breaks read as spaces."""
+    return " ".join(text.split())
+
+
+def _matches(word: str, terms: set[str]) -> bool:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w[:1].isdigit():
+        return w.replace(",", "") in terms
+    return any(part and len(part) > 1 and stem(part) in terms for part in re.split(r"[-']", w))
+
+
+def highlight(text: str, question: str) -> str:
+    """The passage, escaped, with the words that match the question's content words in <mark>."""
+    terms = set(content_terms(question))
+    text = flat(text)
+    out, pos = [], 0
+    for m in WORD.finditer(text):
+        out.append(esc(text[pos:m.start()]))
+        word = m.group(0)
+        out.append(f"<mark>{esc(word)}</mark>" if terms and _matches(word, terms) else esc(word))
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def answer_markdown(text: str) -> str:
+    """An answer's lines as paragraphs, escaped, with its [n] citation markers set off."""
+    paragraphs = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        pieces = re.split(r"(\[\d+\])", line.strip())
+        paragraphs.append("".join(f"<span class='cite-no'>{esc(p)}</span>" if re.fullmatch(r"\[\d+\]", p)
+                                  else esc(p) for p in pieces))
+    return "\n\n".join(paragraphs)
+
+
+def pages_text(pages: list[int]) -> str:
+    return f"page {pages[0]}" if len(pages) == 1 or pages[0] == pages[-1] else f"pages {pages[0]}–{pages[-1]}"
+
+
+def nice_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+# ---- the conversation -----------------------------------------------------------------------------
+@dataclass
+class Turn:
+    """One question and what came back, kept in the browser session."""
+
+    question: str
+    filters: str  # Filters.describe() at the time of asking
+    answer: Answer | None = None
+    error: str = ""
+    asked_at: str = field(default_factory=lambda: datetime.now().strftime("%d %b %Y %H:%M"))
+
+
+def conversation_markdown(turns: list[Turn], role: str = "public") -> str:
+    """The conversation with every answer's citations, as a Markdown document."""
+    lines = ["# Questions to the committee papers", "",
+             f"Exported {datetime.now().strftime('%d %B %Y %H:%M')} · {len(turns)} question"
+             f"{'s' if len(turns) != 1 else ''} · viewing as {role}", ""]
+    for n, turn in enumerate(turns, start=1):
+        lines += [f"## {n}. {turn.question}", "", f"*Asked {turn.asked_at} · filters: {turn.filters}*", ""]
+        if turn.error or turn.answer is None:
+            lines += [f"> {turn.error or 'No answer.'}", ""]
+            continue
+        a = turn.answer
+        lines += [line for line in a.answer.splitlines() if line.strip()]
+        lines.append("")
+        if a.citations:
+            lines += ["**Nearest passages (none answers the question)**" if a.abstained else "**Sources**", ""]
+            for c in a.citations:
+                snippet = flat(c.text)
+                snippet = snippet[:400] + ("…" if len(snippet) > 400 else "")
+                lines += [f"[{c.number}] {c.label()} — {c.source}, {pages_text(c.pages)} "
+                          f"(open the PDF at #page={c.pages[0]})", "", f"> {snippet}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def readable_error(exc: BaseException, llm: str = "", base_url: str = "") -> str:
+    """One sentence a councillor can act on, never a traceback."""
+    name = type(exc).__name__
+    msg = (str(exc).strip().splitlines() or [""])[0][:200]
+    if llm and re.search(r"connect|timeout|refused|unreachable", f"{name} {msg}", re.I):
+        return (f"The language model ({llm} at {base_url or 'its default address'}) did not respond, so no "
+                "answer was written; check that it is running, or unset COMMITTEE_LLM to quote answers "
+                "straight from the papers.")
+    return (f"Sorry, that question could not be answered because of an internal error ({name}"
+            f"{': ' + msg if msg else ''}); please try again or rephrase it.")
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+_pdfium_lock = threading.Lock()  # pdfium is not thread-safe; browser sessions run on threads
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def page_png(path: str, page: int, mtime: float, scale: float = 1.5) -> bytes:
+    """PDF page ``page`` (1-based) as PNG; ``mtime`` keys the cache to the file's version."""
+    import pypdfium2
+
+    with _pdfium_lock:
+        pdf = pypdfium2.PdfDocument(path)
+        try:
+            image = pdf[page - 1].render(scale=scale).to_pil()
+        finally:
+            pdf.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _mime(path: str) -> str:
+    return {".pdf": "application/pdf", ".md": "text/markdown"}.get(Path(path).suffix.lower(), "text/plain")
+
+
+def show_page(path: str, page: int, doc_id: str, registry, source: str = "", page_count: int | None = None,
+              width: int = 720) -> None:
+    """One page of a paper: rendered from the PDF, or the text the index holds when it cannot be rendered."""
+    file = Path(path)
+    name = source or file.name
+    if file.suffix.lower() == ".pdf" and file.exists():
+        try:
+            png = page_png(str(file), page, file.stat().st_mtime)
+            of = f" of {page_count}" if page_count else ""
+            st.image(png, caption=f"{name}, PDF page {page}{of}", width=width)
+            return
+        except Exception as exc:  # a damaged page still shows its text
+            log.warning("could not render %s page %s: %s", path, page, exc)
+            st.warning(f"Page {page} of {name} could not be drawn, so the text the index holds is shown instead.")
+    elif not file.exists():
+        st.warning(f"{name} is no longer at {path}, so the text the index holds for page {page} is shown instead.")
+    text = registry.page_text(doc_id, page)
+    st.text(text or "(no text on this page)")
+
+
+def download_paper(path: str, source: str, page: int, key: str) -> None:
+    """A download of the paper (read only when clicked), saying which page to open."""
+    file = Path(path)
+    if not file.exists():
+        return
+    st.download_button(f"Download {source}", data=lambda p=str(file): Path(p).read_bytes(), file_name=source,
+                       mime=_mime(source), key=key, on_click="ignore", icon=":material/download:",
+                       help=f"The whole paper; the passage is on page {page} (PDF viewers open it at #page={page}).")
+    st.caption(f"Open {esc(source)} at page {page} (#page={page}).")
+
+
+# ---- answers ----------------------------------------------------------------------------------------
+def show_citation(key: str, c: Citation, question: str, registry) -> None:
+    with st.container(border=True):
+        st.markdown(f"<span class='cite-no'>\\[{c.number}\\]</span> **{esc(c.label())}**", unsafe_allow_html=True)
+        about = [c.source, pages_text(c.pages)]
+        if c.item_title:
+            about.append(c.item_title)
+        st.caption(esc(" · ".join(about)))
+        st.markdown(f"<div class='passage'>{highlight(c.text, question)}</div>", unsafe_allow_html=True)
+        view, download = st.columns([3, 2])
+        with view:
+            label = f"See {pages_text(c.pages)} of the paper"
+            box = st.expander(label, key=f"{key}-open", on_change="rerun", icon=":material/description:")
+            with box:
+                if box.open:
+                    page = c.pages[0]
+                    if len(c.pages) > 1:
+                        page = st.segmented_control("Page", c.pages, default=c.pages[0], key=f"{key}-page",
+                                                    format_func=lambda n: f"p. {n}") or c.pages[0]
+                    show_page(c.path, page, c.doc_id, registry, c.source)
+        with download:
+            download_paper(c.path, c.source, c.pages[0], key=f"{key}-dl")
+
+
+def show_answer(index: int, turn: Turn, registry) -> None:
+    """An answer under its question: the text, the filters it ran under, and every citation."""
+    if turn.error or turn.answer is None:
+        st.error(turn.error or "No answer came back; please ask again.")
+        return
+    a = turn.answer
+    if a.abstained:
+        st.warning(a.answer, icon=":material/search_off:")
+    else:
+        st.markdown(f"<div class='answer'>\n\n{answer_markdown(a.answer)}\n\n</div>", unsafe_allow_html=True)
+    st.caption(f"Filters in force: {esc(turn.filters)}")
+    if a.flagged:
+        with st.expander(f"{len(a.flagged)} sentence{'s' if len(a.flagged) > 1 else ''} of the model's draft "
+                         "left out because the sources did not support them"):
+            for f in a.flagged:
+                st.markdown(f"- {esc(f)}")
+    if a.citations:
+        st.markdown("**Nearest passages** (none of them answers the question)" if a.abstained else "**Sources**")
+        for c in a.citations:
+            show_citation(f"t{index}-c{c.number}", c, a.question, registry)
+
+
+def show_question(text: str) -> None:
+    with st.chat_message("user"):
+        st.markdown(esc(text))
+
+
+# ---- registers ----------------------------------------------------------------------------------------
+def _pages(p: list) -> str:
+    if not p or p[0] is None:
+        return ""
+    return str(p[0]) if p[0] == p[-1] else f"{p[0]}–{p[-1]}"
+
+
+def filter_rows(rows: list[dict], search: str = "", committee: str | None = None, date_from: str | None = None,
+                date_to: str | None = None, owners: Iterable[str] = (), states: Iterable[str] = (),
+                date_key: str = "meeting_date", fields: tuple[str, ...] = ()) -> list[dict]:
+    """Register rows that hold every word searched for and match the chosen committee, dates, owners, states."""
+    words = search.lower().split()
+    owners, states = set(owners), set(states)
+    out = []
+    for r in rows:
+        day = r.get(date_key) or ""
+        if committee and r.get("committee") != committee:
+            continue
+        if date_from and (not day or day < date_from):
+            continue
+        if date_to and (not day or day > date_to):
+            continue
+        if owners and (r.get("owner") or "") not in owners:
+            continue
+        if states and status_of(r) not in states:
+            continue
+        if words:
+            hay = " ".join(str(r.get(f) or "") for f in (fields or r.keys())).lower()
+            if not all(w in hay for w in words):
+                continue
+        out.append(r)
+    return out
+
+
+def status_of(row: dict) -> str:
+    """open, complete or other: the registry's reading of the log's own status words."""
+    if row.get("status_normalised"):
+        return row["status_normalised"]
+    s = (row.get("status") or "").strip().lower().rstrip(".")
+    return "complete" if s in ("complete", "completed", "closed", "done") else "open" if s in (
+        "", "ongoing", "on-going", "in progress", "open", "outstanding", "pending") else "other"
+
+
+DECISION_FIELDS = ("committee", "meeting_date", "minute", "title", "resolution", "vote", "item", "source")
+ACTION_FIELDS = ("committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
+                 "source")
+
+
+def decisions_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Committee": r.get("committee") or "",
+                          "Minute": r.get("minute") or "", "Title": r.get("title") or "",
+                          "Resolution": r.get("resolution") or "", "Vote": r.get("vote") or "",
+                          "Item": r.get("item") or "", "Paper": r.get("source") or "",
+                          "Pages": _pages(r.get("pages") or [])} for r in rows],
+                        columns=["Meeting", "Committee", "Minute", "Title", "Resolution", "Vote", "Item", "Paper",
+                                 "Pages"])
+
+
+def actions_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Committee": r.get("committee") or "",
+                          "Minute": r.get("minute") or "", "Report": r.get("report_title") or "",
+                          "Officer": r.get("owner") or "", "Action": r.get("action") or "",
+                          "Latest comment": r.get("comments") or "", "Status": r.get("status") or "",
+                          "State": status_of(r), "Review": r.get("review_date") or "",
+                          "Log of": r.get("log_date") or "", "Paper": r.get("source") or "",
+                          "Pages": _pages(r.get("pages") or [])} for r in rows],
+                        columns=["Meeting", "Committee", "Minute", "Report", "Officer", "Action", "Latest comment",
+                                 "Status", "State", "Review", "Log of", "Paper", "Pages"])
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read the £ and – right
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _register_controls(kind: str, rows: list[dict], extra: Callable[[list[dict]], dict] | None = None) -> dict:
+    cols = st.columns([3, 2, 1.3, 1.3])
+    search = cols[0].text_input("Search", key=f"{kind}-search", placeholder="Words in the title, text or officer")
+    committees = sorted({r["committee"] for r in rows if r.get("committee")})
+    committee = cols[1].selectbox("Committee", ["All committees", *committees], key=f"{kind}-committee")
+    low, high = date(1990, 1, 1), date(date.today().year + 10, 12, 31)
+    date_from = cols[2].date_input("From", value=None, min_value=low, max_value=high, key=f"{kind}-from",
+                                   format="DD/MM/YYYY")
+    date_to = cols[3].date_input("To", value=None, min_value=low, max_value=high, key=f"{kind}-to",
+                                 format="DD/MM/YYYY")
+    chosen = dict(search=search, committee=None if committee == "All committees" else committee,
+                  date_from=_iso(date_from), date_to=_iso(date_to))
+    if extra:
+        chosen.update(extra(rows))
+    return chosen
+
+
+def _selected_row(event) -> int | None:
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None
+
+
+def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int, registry, docs: dict,
+                    noun: str) -> None:
+    st.caption(f"{len(rows)} of {total} {noun}. Select a row to see its page.")
+    config = {"Resolution": st.column_config.TextColumn(width="large"),
+              "Action": st.column_config.TextColumn(width="large"),
+              "Latest comment": st.column_config.TextColumn(width="medium"),
+              "Title": st.column_config.TextColumn(width="medium")}
+    event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{kind}-table", on_select="rerun",
+                         selection_mode="single-row", column_config=config)
+    st.download_button(f"Download these {noun} (CSV)", data=csv_bytes(frame), file_name=f"{kind}.csv",
+                       mime="text/csv", key=f"{kind}-csv", on_click="ignore", icon=":material/download:")
+    picked = _selected_row(event)
+    if picked is not None and picked < len(rows):
+        r = rows[picked]
+        doc = docs.get(r["doc_id"], {})
+        page = (r.get("pages") or [1])[0] or 1
+        st.markdown(f"**{esc(r.get('source') or '')}**, page {page}")
+        show_page(doc.get("path", ""), page, r["doc_id"], registry, r.get("source") or "", doc.get("page_count"))
+        download_paper(doc.get("path", ""), r.get("source") or "", page, key=f"{kind}-row-dl")
+
+
+def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
+    rows = registry.decisions(filters_cls(include_restricted=include_restricted))
+    st.subheader("Decisions")
+    st.caption("Every numbered minute the papers hold, with what was resolved and how the vote went.")
+    if not rows:
+        st.info("No minutes have been found in the papers yet. " + EMPTY_LIBRARY.split(". ", 1)[1])
+        return
+
+    def extra(_rows):
+        return {"resolved_only": st.toggle("Only minutes with a resolution", key="decisions-resolved")}
+
+    chosen = _register_controls("decisions", rows, extra)
+    resolved_only = chosen.pop("resolved_only")
+    shown = filter_rows(rows, fields=DECISION_FIELDS, **chosen)
+    if resolved_only:
+        shown = [r for r in shown if r.get("resolution")]
+    docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
+    _register_table("decisions", decisions_frame(shown), shown, len(rows), registry, docs, "minutes")
+
+
+def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
+    rows = registry.actions(filters_cls(include_restricted=include_restricted))
+    st.subheader("Actions")
+    st.caption("Rows of the action logs: the minute, the officer, the action, the latest comment and its status.")
+    if not rows:
+        st.info("No action logs have been found in the papers yet. " + EMPTY_LIBRARY.split(". ", 1)[1])
+        return
+
+    def extra(rows):
+        cols = st.columns(2)
+        owners = sorted({r["owner"] for r in rows if r.get("owner")})
+        return {"owners": cols[0].multiselect("Officer", owners, key="actions-owner", placeholder="Any officer"),
+                "states": cols[1].multiselect("Status", ["open", "complete", "other"], key="actions-status",
+                                              placeholder="Any status")}
+
+    chosen = _register_controls("actions", rows, extra)
+    shown = filter_rows(rows, fields=ACTION_FIELDS, **chosen)
+    docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
+    _register_table("actions", actions_frame(shown), shown, len(rows), registry, docs, "actions")
+
+
+# ---- papers -----------------------------------------------------------------------------------------
+def safe_name(name: str) -> str:
+    """A file name that cannot climb out of the uploads folder."""
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[^\w.\- ()&,]+", "_", base).strip(" .") or "paper"
+    return base[:180]
+
+
+def save_uploads(files, uploads: Path, max_mb: int) -> tuple[list[Path], list[Path], list[str]]:
+    """(files to ingest, of which newly written, one sentence per refused file)."""
+    uploads.mkdir(parents=True, exist_ok=True)
+    keep, written, problems = [], [], []
+    for f in files:
+        name = safe_name(f.name)
+        data = f.getvalue()
+        suffix = Path(name).suffix.lower().lstrip(".")
+        if suffix not in UPLOAD_TYPES:
+            problems.append(f"{f.name} was not added: only PDF, text (.txt) and Markdown (.md) papers can be read.")
+            continue
+        if not data:
+            problems.append(f"{f.name} was not added: the file is empty (0 bytes); export the paper again.")
+            continue
+        if len(data) > max_mb * 1024 * 1024:
+            problems.append(f"{f.name} was not added: it is larger than {max_mb} MB; split it, or ask the "
+                            "administrator to raise COMMITTEE_MAX_UPLOAD_MB.")
+            continue
+        target = uploads / name
+        n = 2
+        while target.exists() and target.read_bytes() != data:
+            target = uploads / f"{Path(name).stem}-{n}{Path(name).suffix}"
+            n += 1
+        if target.name != name:
+            problems.append(f"A different file called {name} is already in the library, so this one was saved "
+                            f"as {target.name}.")
+        if not target.exists():
+            target.write_bytes(data)
+            written.append(target)
+        keep.append(target)
+    return keep, written, problems
+
+
+def report_messages(report) -> list[tuple[str, str]]:
+    """(level, sentence) for an IngestReport: what was added, what was skipped, each failure."""
+    out = []
+    if report.ingested:
+        out.append(("success", f"Added {report.ingested} paper{'s' if report.ingested != 1 else ''}: "
+                               f"{report.pages} pages, {report.items} agenda items, {report.minutes} minutes, "
+                               f"{report.actions} action-log rows and {report.chunks} passages indexed in "
+                               f"{report.seconds:.1f} s."))
+    if report.unchanged:
+        out.append(("info", f"{report.unchanged} paper{'s were' if report.unchanged != 1 else ' was'} already in "
+                            "the library and unchanged."))
+    for name, same in report.duplicates:
+        out.append(("warning", f"{Path(name).name} is the same file as {same}, which is already in the library, "
+                               "so it was skipped."))
+    for _, reason in report.failed:
+        out.append(("error", " ".join(str(reason).split())))
+    return out
+
+
+def say(messages: list[tuple[str, str]]) -> None:
+    for level, text in messages:
+        getattr(st, level)(text)
+
+
+def papers_tab(assistant, settings, include_restricted: bool) -> None:
+    registry = assistant.registry
+    st.subheader("Add papers")
+    with st.form("upload", clear_on_submit=True, border=True):
+        files = st.file_uploader(
+            "Agenda packs, minutes, reports or action logs", type=list(UPLOAD_TYPES), accept_multiple_files=True,
+            max_upload_size=settings.max_upload_mb, key="upload-files",
+            help=f"PDF, text or Markdown, up to {settings.max_upload_mb} MB each. Unchanged papers are skipped.")
+        restricted = False
+        if include_restricted:
+            restricted = st.checkbox("These papers are exempt (not for publication)", key="upload-restricted")
+        submitted = st.form_submit_button("Add to the library", type="primary", icon=":material/upload:")
+    if submitted:
+        if not files:
+            st.session_state["ingest-messages"] = [("warning", "Choose one or more files to add first.")]
+        else:
+            st.session_state["ingest-messages"] = ingest_uploads(assistant, settings, files, restricted)
+            st.rerun()  # the sidebar's committees and counts now include the new papers
+    say(st.session_state.get("ingest-messages", []))
+
+    docs = registry.documents(include_restricted)
+    st.subheader("Papers in the library")
+    if not docs:
+        st.info(EMPTY_LIBRARY)
+        return
+    items: dict[str, list[dict]] = {}
+    for row in registry.items(filters_for(include_restricted)):
+        items.setdefault(row["doc_id"], []).append(row)
+    find = st.text_input("Find a paper", key="papers-search", placeholder="Committee, date, file name or title")
+    words = find.lower().split()
+    docs = sorted(docs, key=lambda d: (d.get("meeting_date") or "", d["source"]), reverse=True)
+    shown = 0
+    for doc in docs:
+        hay = f"{doc.get('committee')} {doc.get('meeting_date')} {nice_date(doc.get('meeting_date'))} " \
+              f"{doc['source']} {doc.get('title')} {doc.get('doc_type')} " + \
+              " ".join(i["title"] or "" for i in items.get(doc["doc_id"], []))
+        if words and not all(w in hay.lower() for w in words):
+            continue
+        shown += 1
+        paper_expander(doc, items.get(doc["doc_id"], []), registry)
+    st.caption(f"{shown} of {len(docs)} papers shown, newest meetings first.")
+
+
+def filters_for(include_restricted: bool):
+    from index.filters import Filters
+
+    return Filters(include_restricted=include_restricted)
+
+
+def paper_expander(doc: dict, items: list[dict], registry) -> None:
+    kind = doc.get("doc_type") or "paper"
+    title = (f"{doc.get('committee') or 'Committee not named'} · {nice_date(doc.get('meeting_date'))} · {kind} — "
+             f"{doc['source']} ({doc.get('page_count') or '?'} pages){' · exempt' if doc.get('restricted') else ''}")
+    box = st.expander(title, key=f"paper-{doc['doc_id']}", on_change="rerun", icon=":material/folder_open:")
+    with box:
+        if not box.open:
+            return
+        facts = [f"Title: {doc.get('title') or '—'}"]
+        if doc.get("venue"):
+            facts.append(f"Venue: {doc['venue']}")
+        st.caption(esc(" · ".join(facts)))
+        if items:
+            frame = pd.DataFrame([{"Item": i["item"], "Title": i["title"], "Pages": _pages(i["pages"])}
+                                  for i in items])
+            st.dataframe(frame, hide_index=True, width="stretch")
+            choice = st.selectbox("Open an item", range(len(items)), index=None, key=f"item-{doc['doc_id']}",
+                                  format_func=lambda n: f"Item {items[n]['item']}: {items[n]['title']} "
+                                                        f"(pp. {_pages(items[n]['pages'])})",
+                                  placeholder="Choose an item to see its first page")
+            page = items[choice]["pages"][0] if choice is not None else None
+        else:
+            st.caption("No agenda items were found in this paper; choose a page to see it.")
+            page = st.number_input("Page", min_value=1, max_value=max(1, doc.get("page_count") or 1), value=None,
+                                   step=1, key=f"page-{doc['doc_id']}", placeholder="Page number")
+        if page:
+            show_page(doc["path"], int(page), doc["doc_id"], registry, doc["source"], doc.get("page_count"))
+            download_paper(doc["path"], doc["source"], int(page), key=f"dl-{doc['doc_id']}")
+
+
+def ingest_uploads(assistant, settings, files, restricted: bool) -> list[tuple[str, str]]:
+    """Save the uploaded files under data/uploads and ingest them with a progress bar."""
+    keep, written, messages = save_uploads(files, settings.data_dir / "uploads", settings.max_upload_mb)
+    messages = [("warning" if m.startswith("A different file") else "error", m) for m in messages]
+    if not keep:
+        return messages
+    bar = st.progress(0.0, text=f"Reading {len(keep)} file{'s' if len(keep) != 1 else ''}…")
+    done = [0]
+
+    def step(name: str) -> None:
+        bar.progress(min(done[0] / len(keep), 0.99), text=f"Reading {name} ({done[0] + 1} of {len(keep)})")
+        done[0] += 1
+
+    try:
+        report = assistant.library.ingest(keep, restricted=restricted, progress=step)
+    except Exception as exc:  # e.g. the store is locked or the disk is full
+        log.exception("ingest failed")
+        return messages + [("error", f"The papers could not be added ({type(exc).__name__}: "
+                                     f"{(str(exc).splitlines() or [''])[0][:200]}); please try again.")]
+    finally:
+        bar.progress(1.0, text="Done")
+    dropped = {Path(f).resolve() for f, _ in report.failed} | {Path(f).resolve() for f, _ in report.duplicates}
+    for path in written:  # a file that could not be read, or is already there, is not kept in uploads
+        if path.resolve() in dropped:
+            path.unlink(missing_ok=True)
+    assistant.refresh()
+    return messages + report_messages(report)
