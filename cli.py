@@ -65,6 +65,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool) -> Non
         report = library.ingest(paths, restricted=restricted, progress=step)
     for _, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for name, same in report.duplicates:
         click.echo(f"skipped: {Path(name).name} is the same file as {same}", err=True)
     click.echo(f"{report.files} files ({report.ingested} ingested, {report.unchanged} unchanged, "

@@ -32,6 +32,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same as)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+    warnings: list[str] = field(default_factory=list)  # ingested, but something needs attention
     pages: int = 0
     items: int = 0
     minutes: int = 0
@@ -159,6 +160,7 @@ class Library:
         new_ids = {c.chunk_id for c in parsed.chunks}
         self.vectors.delete(sorted(old_ids - new_ids))
         report.ingested += 1
+        report.warnings.extend(parsed.warnings)
         report.pages += len(parsed.pages)
         report.items += len(parsed.items)
         report.minutes += len(parsed.minutes)

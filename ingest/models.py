@@ -106,3 +106,4 @@ class ParsedPaper:
     chunks: list[Chunk] = field(default_factory=list)
     recommendations: list = field(default_factory=list)  # ingest.registers.Recommendation
     declarations: list = field(default_factory=list)  # ingest.registers.Declaration
+    warnings: list[str] = field(default_factory=list)  # one sentence each, e.g. pages that need OCR

@@ -109,8 +109,23 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         chunk.restricted = restricted or any(p in secret for p in range(chunk.first_page, chunk.last_page + 1))
     if not items and doc_type == "report":
         recommendations = parse_recommendations(lines, None)
+    blank = [p.number for p in pages if not p.text.strip()]
+    warnings = [f"{source}: pages {_ranges(blank)} have no text layer (scanned images); run OCR on them to make "
+                "them searchable."] if blank and len(pages) > 1 else []
     return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
-                       recommendations=recommendations, declarations=parse_declarations(minutes))
+                       recommendations=recommendations, declarations=parse_declarations(minutes), warnings=warnings)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1–3, 7"."""
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(f"{start}–{n}" if n != start else str(n))
+            start = None
+    return ", ".join(out)
 
 
 def _parse_minutes(lines, item):

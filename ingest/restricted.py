@@ -19,8 +19,13 @@ MARK = re.compile(r"not\s+for\s+publication|^\W*exempt\b|exempt\s+(?:information
 NEW_PAPER = re.compile(r"^\s*(?:agenda\s+item|appendix|annex)\b", re.I)
 
 
+RECORDS_EXCLUSION = re.compile(r"\bresolved\b|\bexclu(?:de|ded|sion)\b|\bpress and public\b", re.I)
+
+
 def page_is_marked(page: PageText) -> bool:
-    return any(len(line) <= 120 and MARK.search(line.strip()) for line in page.text.splitlines()[:8])
+    """A marking near the top of the page; a resolution to exclude the press (in published minutes) is not one."""
+    return any(len(line) <= 120 and MARK.search(line.strip()) and not RECORDS_EXCLUSION.search(line)
+               for line in page.text.splitlines()[:8])
 
 
 def restricted_pages(pages: list[PageText]) -> set[int]:
