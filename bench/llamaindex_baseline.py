@@ -100,7 +100,7 @@ def main() -> int:
     ap.add_argument("--score", type=Path, default=ROOT.parent / "shared" / "eval" / "score.py")
     a = ap.parse_args()
 
-    questions = [json.loads(l) for l in a.questions.read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = [json.loads(line) for line in a.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     a.out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory() as chroma_dir:

@@ -81,18 +81,10 @@ def chunk_segments(doc_id: str, segments: list[Segment], count: Callable[[str], 
         current_section = section
         used = 0
 
-        def flush():
-            if current and any(c.text.strip() for c in current):
-                text = "\n".join(c.text for c in current).strip()
-                digest = hashlib.sha256(f"{doc_id}|{seg.item}|{seg.minute}|{text}".encode()).hexdigest()[:24]
-                chunks.append(Chunk(chunk_id=digest, text=text, first_page=current[0].page,
-                                    last_page=current[-1].page, item=seg.item, item_title=seg.item_title,
-                                    minute=seg.minute, section=current_section))
-
         for line in lines:
             n = count(line.text) + 1
             if current and used + n > max_tokens:
-                flush()
+                chunks.extend(_chunk(doc_id, seg, current, current_section))
                 tail = current[-1]
                 keep = count(tail.text) <= overlap_tokens and not HEADING.match(tail.text)
                 current = [tail] if keep else []
@@ -104,5 +96,15 @@ def chunk_segments(doc_id: str, segments: list[Segment], count: Callable[[str], 
                     current_section = section
             current.append(line)
             used += n
-        flush()
+        chunks.extend(_chunk(doc_id, seg, current, current_section))
     return chunks
+
+
+def _chunk(doc_id: str, seg: Segment, lines: list[Line], section: str) -> list[Chunk]:
+    """The chunk made of ``lines`` (none if they hold no text); its id is a hash of paper, place and text."""
+    text = "\n".join(c.text for c in lines).strip()
+    if not text:
+        return []
+    digest = hashlib.sha256(f"{doc_id}|{seg.item}|{seg.minute}|{text}".encode()).hexdigest()[:24]
+    return [Chunk(chunk_id=digest, text=text, first_page=lines[0].page, last_page=lines[-1].page, item=seg.item,
+                  item_title=seg.item_title, minute=seg.minute, section=section)]

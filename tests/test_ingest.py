@@ -5,7 +5,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import PACK_2018, PACK_2019, SHARED
 
 

@@ -5,7 +5,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import PACK_2018, SHARED
 
 VOTES_19_JULY_2018 = {"98": "unanimously", "99": "unanimously", "100": "unanimously", "101": "unanimously",

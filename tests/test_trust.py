@@ -12,8 +12,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from conftest import ROOT, SAMPLES
 
 SECRET_PAPER = """PROPERTY SUB-COMMITTEE
