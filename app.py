@@ -1,11 +1,176 @@
-"""The Streamlit app: placeholder until the assistant lands (see issue 4)."""
+"""The Streamlit app: ask the committee papers questions, browse the library, and read the registers.
+
+    committee serve                                  # or: COMMITTEE_DATA=./data streamlit run app.py
+
+Tabs: Chat (answers with citations to meeting, item, minute and page), Papers (upload and
+ingest, agenda items with page ranges), Decisions and Actions (searchable registers, CSV).
+The sidebar's filters apply to every question until they are changed. What is drawn lives in
+assistant/views.py; this file wires settings, the cached assistant and the chat loop together.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+
 import streamlit as st
 
-from index.registry import Registry
+from assistant import views
+from assistant.views import Turn, esc
+from index.filters import Filters
 from settings import Settings
 
+log = logging.getLogger("committee.app")
+ALL_COMMITTEES, ALL_TYPES = "All committees", "All types of paper"
+FILTER_DEFAULTS = {"f-committee": ALL_COMMITTEES, "f-from": None, "f-to": None, "f-type": ALL_TYPES}
+
+st.set_page_config(page_title="Committee papers", page_icon=":material/account_balance:", layout="wide")
+st.set_option("client.toolbarMode", "viewer")  # no developer menu for councillors and clerks
+st.set_option("client.showErrorDetails", "type")  # should anything slip through: its name, never a traceback
+
+
+@st.cache_resource(show_spinner="Opening the library of papers…")
+def load_assistant(key: str, _settings: Settings):
+    """One Assistant (embedding model, Chroma, SQLite) per server and settings; ``key`` names the data folder."""
+    from assistant.service import Assistant
+
+    return Assistant(_settings)
+
+
+def clear_filters() -> None:
+    st.session_state.update(FILTER_DEFAULTS)
+
+
+def new_conversation() -> None:
+    st.session_state["turns"] = []
+
+
 settings = Settings.from_env()
-st.set_page_config(page_title="committee", layout="wide")
-st.title("committee")
-registry = Registry(settings.registry_path)
-st.dataframe(registry.items())
+settings = replace(settings, data_dir=settings.data_dir.resolve())
+try:
+    assistant = load_assistant(repr(settings), settings)
+except Exception as exc:  # a locked store, a missing model, an unreachable Chroma server
+    log.exception("could not open the library")
+    st.error(esc(f"The library at {settings.data_dir} could not be opened ({type(exc).__name__}: "
+                 f"{(str(exc).splitlines() or [''])[0][:200]}); check COMMITTEE_DATA and the Chroma settings, "
+                 "then reload the page."))
+    st.stop()
+
+registry = assistant.registry
+member = settings.role == "member"
+docs = registry.documents(member)
+turns: list[Turn] = st.session_state.setdefault("turns", [])
+st.html(views.CSS)
+
+# ---- sidebar: what every question searches ------------------------------------------------------------
+with st.sidebar:
+    st.header("Committee papers")
+    pages = sum(d.get("page_count") or 0 for d in docs)
+    st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {pages} pages in the library")
+    if not settings.llm:
+        st.info("No LLM configured: answers are quoted from the papers.", icon=":material/format_quote:")
+    else:
+        st.caption(f"Answers are written by {esc(settings.llm)} ({esc(settings.llm_model or 'its default model')}) "
+                   "and every sentence is checked against the papers it cites.")
+    st.caption("Viewing as a **member**: exempt papers are included." if member
+               else "Viewing as the **public**: published papers only.")
+
+    st.subheader("Filters")
+    committees = sorted({d["committee"] for d in docs if d.get("committee")})
+    kinds = sorted({d["doc_type"] for d in docs if d.get("doc_type")})
+    committee = st.selectbox("Committee", [ALL_COMMITTEES, *committees], key="f-committee")
+    low, high = date(1990, 1, 1), date(date.today().year + 10, 12, 31)
+    date_from = st.date_input("Meetings from", value=None, min_value=low, max_value=high, key="f-from",
+                              format="DD/MM/YYYY")
+    date_to = st.date_input("Meetings up to", value=None, min_value=low, max_value=high, key="f-to",
+                            format="DD/MM/YYYY")
+    doc_type = st.selectbox("Type of paper", [ALL_TYPES, *kinds], key="f-type")
+    filters = Filters(committee=None if committee == ALL_COMMITTEES else committee,
+                      date_from=date_from.isoformat() if date_from else None,
+                      date_to=date_to.isoformat() if date_to else None,
+                      doc_type=None if doc_type == ALL_TYPES else doc_type, include_restricted=member)
+    if date_from and date_to and date_from > date_to:
+        st.warning("The first date is after the second, so no meeting can match.")
+    st.caption(f"Every question searches: **{esc(filters.describe())}**, until you change the filters.")
+    if filters != Filters(include_restricted=member):
+        st.button("Clear filters", on_click=clear_filters, icon=":material/filter_alt_off:")
+
+    st.subheader("Conversation")
+    conversation_slot = st.container()
+
+# ---- main ---------------------------------------------------------------------------------------------
+st.title("Committee papers")
+st.caption("Ask about agenda packs, minutes, reports and action logs. Every answer cites the meeting, agenda item, "
+           "minute and page, so it can be checked in seconds.")
+chat, papers, decisions, actions = st.tabs(["Chat", "Papers", "Decisions", "Actions"], key="page",
+                                           on_change="rerun")
+
+
+def answer_question(question: str) -> None:
+    """Ask, show the answer as it comes (streamed when an LLM writes it), and keep it in the conversation."""
+    turn = Turn(question=question, filters=filters.describe())
+    index = len(turns)
+    views.show_question(question)
+    with st.chat_message("assistant"):
+        slot = st.empty()
+        history = [t.question for t in turns if not t.error]
+        try:
+            with slot.container():
+                with st.spinner("Searching the papers…"):
+                    if settings.llm:
+                        answer, chunks = assistant.ask_stream(question, history=history, filters=filters)
+                    else:
+                        answer = assistant.ask(question, history=history, filters=filters)
+                if settings.llm:
+                    st.write_stream(esc(chunk) for chunk in chunks)
+            turn.answer = answer
+        except Exception as exc:
+            log.exception("question failed: %s", question)
+            turn.error = views.readable_error(exc, settings.llm, settings.llm_base_url)
+        with slot.container():
+            views.show_answer(index, turn, registry)
+    turns.append(turn)
+
+
+if chat.open:
+    with chat:
+        if not docs:
+            st.info(views.EMPTY_LIBRARY, icon=":material/upload_file:")
+        intro = st.empty()
+        if docs and not turns:
+            intro.markdown("Ask about a decision, a figure, an action, or where something sits in a pack. Answers "
+                           "quote the papers and cite where each sentence comes from; follow-up questions can build "
+                           "on earlier ones. The filters on the left apply to every question.")
+        for i, turn in enumerate(turns):
+            views.show_question(turn.question)
+            with st.chat_message("assistant"):
+                views.show_answer(i, turn, registry)
+        live = st.container()
+    prompt = st.chat_input("Ask a question about the papers" if docs else "Add papers on the Papers tab first",
+                           disabled=not docs, key="question", max_chars=2000)
+    if prompt and prompt.strip():
+        intro.empty()
+        with live:
+            answer_question(prompt.strip())
+
+if papers.open:
+    with papers:
+        views.papers_tab(assistant, settings, member)
+
+if decisions.open:
+    with decisions:
+        views.decisions_tab(registry, member, Filters)
+
+if actions.open:
+    with actions:
+        views.actions_tab(registry, member, Filters)
+
+with conversation_slot:
+    if turns:
+        st.download_button("Export conversation (Markdown)", data=views.conversation_markdown(turns, settings.role),
+                           file_name=f"committee-conversation-{date.today().isoformat()}.md", mime="text/markdown",
+                           on_click="ignore", icon=":material/download:", key="export")
+        st.button("New conversation", on_click=new_conversation, icon=":material/restart_alt:")
+    else:
+        st.caption("Questions and answers will be kept here while this page is open, ready to export with "
+                   "their citations.")

@@ -312,7 +312,6 @@ def serve(ctx: click.Context, port: int, host: str, no_samples: bool) -> None:
     Example: committee --data ./data serve --port 8501
     """
     import os
-    import subprocess
 
     settings = _settings(ctx)
     if not no_samples and SAMPLES.exists():
@@ -328,7 +327,9 @@ def serve(ctx: click.Context, port: int, host: str, no_samples: bool) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     click.echo(f"committee is at http://{host}:{port}", err=True)
-    sys.exit(subprocess.call(cmd, env=env))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execvpe(cmd[0], cmd, env)  # become Streamlit, so signals reach it directly
 
 
 @click.command()

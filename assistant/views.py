@@ -11,10 +11,10 @@ import io
 import logging
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +30,7 @@ EMPTY_LIBRARY = ("There are no papers in the library yet. Add agenda packs, minu
                  "then reload this page.")
 CSS = """<style>
 .passage {font-size: 0.9rem; line-height: 1.55; color: inherit; opacity: 0.92; margin: 0.2rem 0 0.4rem 0;}
-.passage mark, .answer mark {background: #ffe58a; color: #1f1f1f; padding: 0 0.15em; border-radius: 0.2em;}
+.passage mark {background: #ffe58a; color: #1f1f1f; padding: 0 0.15em; border-radius: 0.2em;}
 .cite-no {font-weight: 600; color: #1c5fa8;}
 </style>"""
 
@@ -51,24 +51,24 @@ def flat(text: str) -> str:
 
 def _matches(word: str, terms: set[str]) -> bool:
     w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
+    w = w.removesuffix("'s")
     if w[:1].isdigit():
         return w.replace(",", "") in terms
     return any(part and len(part) > 1 and stem(part) in terms for part in re.split(r"[-']", w))
 
 
 def highlight(text: str, question: str) -> str:
-    """The passage, escaped, with the words that match the question's content words in <mark>."""
+    """The passage as HTML (for a raw HTML block, where Markdown is not read) with the words that match the
+    question's content words in <mark>."""
     terms = set(content_terms(question))
     text = flat(text)
     out, pos = [], 0
     for m in WORD.finditer(text):
-        out.append(esc(text[pos:m.start()]))
+        out.append(html.escape(text[pos:m.start()]))
         word = m.group(0)
-        out.append(f"<mark>{esc(word)}</mark>" if terms and _matches(word, terms) else esc(word))
+        out.append(f"<mark>{html.escape(word)}</mark>" if terms and _matches(word, terms) else html.escape(word))
         pos = m.end()
-    out.append(esc(text[pos:]))
+    out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
@@ -113,8 +113,8 @@ class Turn:
 def conversation_markdown(turns: list[Turn], role: str = "public") -> str:
     """The conversation with every answer's citations, as a Markdown document."""
     lines = ["# Questions to the committee papers", "",
-             f"Exported {datetime.now().strftime('%d %B %Y %H:%M')} · {len(turns)} question"
-             f"{'s' if len(turns) != 1 else ''} · viewing as {role}", ""]
+             (f"Exported {datetime.now().strftime('%d %B %Y %H:%M')} · {len(turns)} question"
+             f"{'s' if len(turns) != 1 else ''} · viewing as {role}"), ""]
     for n, turn in enumerate(turns, start=1):
         lines += [f"## {n}. {turn.question}", "", f"*Asked {turn.asked_at} · filters: {turn.filters}*", ""]
         if turn.error or turn.answer is None:
@@ -128,8 +128,8 @@ def conversation_markdown(turns: list[Turn], role: str = "public") -> str:
             for c in a.citations:
                 snippet = flat(c.text)
                 snippet = snippet[:400] + ("…" if len(snippet) > 400 else "")
-                lines += [f"[{c.number}] {c.label()} — {c.source}, {pages_text(c.pages)} "
-                          f"(open the PDF at #page={c.pages[0]})", "", f"> {snippet}", ""]
+                lines += [(f"[{c.number}] {c.label()} — {c.source}, {pages_text(c.pages)} "
+                          f"(open the PDF at #page={c.pages[0]})"), "", f"> {snippet}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -137,7 +137,7 @@ def readable_error(exc: BaseException, llm: str = "", base_url: str = "") -> str
     """One sentence a councillor can act on, never a traceback."""
     name = type(exc).__name__
     msg = (str(exc).strip().splitlines() or [""])[0][:200]
-    if llm and re.search(r"connect|timeout|refused|unreachable", f"{name} {msg}", re.I):
+    if llm and re.search(r"connect|timeout|refused|unreachable", f"{name} {msg}", re.IGNORECASE):
         return (f"The language model ({llm} at {base_url or 'its default address'}) did not respond, so no "
                 "answer was written; check that it is running, or unset COMMITTEE_LLM to quote answers "
                 "straight from the papers.")
@@ -180,11 +180,13 @@ def show_page(path: str, page: int, doc_id: str, registry, source: str = "", pag
             of = f" of {page_count}" if page_count else ""
             st.image(png, caption=f"{name}, PDF page {page}{of}", width=width)
             return
-        except Exception as exc:  # a damaged page still shows its text
+        except Exception as exc:  # noqa: BLE001 - a damaged page still shows its text
             log.warning("could not render %s page %s: %s", path, page, exc)
-            st.warning(f"Page {page} of {name} could not be drawn, so the text the index holds is shown instead.")
+            st.warning(esc(f"Page {page} of {name} could not be drawn, so the text the index holds is shown "
+                           "instead."))
     elif not file.exists():
-        st.warning(f"{name} is no longer at {path}, so the text the index holds for page {page} is shown instead.")
+        st.warning(esc(f"{name} is no longer at {path}, so the text the index holds for page {page} is shown "
+                       "instead."))
     text = registry.page_text(doc_id, page)
     st.text(text or "(no text on this page)")
 
@@ -194,10 +196,10 @@ def download_paper(path: str, source: str, page: int, key: str) -> None:
     file = Path(path)
     if not file.exists():
         return
-    st.download_button(f"Download {source}", data=lambda p=str(file): Path(p).read_bytes(), file_name=source,
+    st.download_button("Download the paper", data=lambda p=str(file): Path(p).read_bytes(), file_name=source,
                        mime=_mime(source), key=key, on_click="ignore", icon=":material/download:",
                        help=f"The whole paper; the passage is on page {page} (PDF viewers open it at #page={page}).")
-    st.caption(f"Open {esc(source)} at page {page} (#page={page}).")
+    st.caption(f"{esc(source)}, open at page {page} (#page={page})")
 
 
 # ---- answers ----------------------------------------------------------------------------------------
@@ -227,13 +229,13 @@ def show_citation(key: str, c: Citation, question: str, registry) -> None:
 def show_answer(index: int, turn: Turn, registry) -> None:
     """An answer under its question: the text, the filters it ran under, and every citation."""
     if turn.error or turn.answer is None:
-        st.error(turn.error or "No answer came back; please ask again.")
+        st.error(esc(turn.error or "No answer came back; please ask again."))
         return
     a = turn.answer
     if a.abstained:
-        st.warning(a.answer, icon=":material/search_off:")
+        st.warning(esc(a.answer), icon=":material/search_off:")
     else:
-        st.markdown(f"<div class='answer'>\n\n{answer_markdown(a.answer)}\n\n</div>", unsafe_allow_html=True)
+        st.markdown(answer_markdown(a.answer), unsafe_allow_html=True)
     st.caption(f"Filters in force: {esc(turn.filters)}")
     if a.flagged:
         with st.expander(f"{len(a.flagged)} sentence{'s' if len(a.flagged) > 1 else ''} of the model's draft "
@@ -300,25 +302,24 @@ ACTION_FIELDS = ("committee", "meeting_date", "minute", "report_title", "owner",
 
 
 def decisions_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Committee": r.get("committee") or "",
-                          "Minute": r.get("minute") or "", "Title": r.get("title") or "",
-                          "Resolution": r.get("resolution") or "", "Vote": r.get("vote") or "",
+    columns = ["Meeting", "Minute", "Title", "Resolution", "Vote", "Committee", "Item", "Paper", "Pages"]
+    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Minute": r.get("minute") or "",
+                          "Title": r.get("title") or "", "Resolution": r.get("resolution") or "",
+                          "Vote": r.get("vote") or "", "Committee": r.get("committee") or "",
                           "Item": r.get("item") or "", "Paper": r.get("source") or "",
-                          "Pages": _pages(r.get("pages") or [])} for r in rows],
-                        columns=["Meeting", "Committee", "Minute", "Title", "Resolution", "Vote", "Item", "Paper",
-                                 "Pages"])
+                          "Pages": _pages(r.get("pages") or [])} for r in rows], columns=columns)
 
 
 def actions_frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Committee": r.get("committee") or "",
-                          "Minute": r.get("minute") or "", "Report": r.get("report_title") or "",
+    columns = ["Meeting", "Minute", "Officer", "Action", "State", "Status", "Latest comment", "Review", "Log of",
+               "Report", "Committee", "Paper", "Pages"]
+    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Minute": r.get("minute") or "",
                           "Officer": r.get("owner") or "", "Action": r.get("action") or "",
-                          "Latest comment": r.get("comments") or "", "Status": r.get("status") or "",
-                          "State": status_of(r), "Review": r.get("review_date") or "",
-                          "Log of": r.get("log_date") or "", "Paper": r.get("source") or "",
-                          "Pages": _pages(r.get("pages") or [])} for r in rows],
-                        columns=["Meeting", "Committee", "Minute", "Report", "Officer", "Action", "Latest comment",
-                                 "Status", "State", "Review", "Log of", "Paper", "Pages"])
+                          "State": status_of(r), "Status": r.get("status") or "",
+                          "Latest comment": r.get("comments") or "", "Review": r.get("review_date") or "",
+                          "Log of": r.get("log_date") or "", "Report": r.get("report_title") or "",
+                          "Committee": r.get("committee") or "", "Paper": r.get("source") or "",
+                          "Pages": _pages(r.get("pages") or [])} for r in rows], columns=columns)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -329,9 +330,10 @@ def _iso(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _register_controls(kind: str, rows: list[dict], extra: Callable[[list[dict]], dict] | None = None) -> dict:
+def _register_controls(kind: str, rows: list[dict], extra: Callable[[list[dict]], dict] | None = None,
+                       hint: str = "") -> dict:
     cols = st.columns([3, 2, 1.3, 1.3])
-    search = cols[0].text_input("Search", key=f"{kind}-search", placeholder="Words in the title, text or officer")
+    search = cols[0].text_input("Search", key=f"{kind}-search", placeholder=hint)
     committees = sorted({r["committee"] for r in rows if r.get("committee")})
     committee = cols[1].selectbox("Committee", ["All committees", *committees], key=f"{kind}-committee")
     low, high = date(1990, 1, 1), date(date.today().year + 10, 12, 31)
@@ -339,8 +341,8 @@ def _register_controls(kind: str, rows: list[dict], extra: Callable[[list[dict]]
                                    format="DD/MM/YYYY")
     date_to = cols[3].date_input("To", value=None, min_value=low, max_value=high, key=f"{kind}-to",
                                  format="DD/MM/YYYY")
-    chosen = dict(search=search, committee=None if committee == "All committees" else committee,
-                  date_from=_iso(date_from), date_to=_iso(date_to))
+    chosen = {"search": search, "committee": None if committee == "All committees" else committee,
+                  "date_from": _iso(date_from), "date_to": _iso(date_to)}
     if extra:
         chosen.update(extra(rows))
     return chosen
@@ -359,8 +361,11 @@ def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int
     st.caption(f"{len(rows)} of {total} {noun}. Select a row to see its page.")
     config = {"Resolution": st.column_config.TextColumn(width="large"),
               "Action": st.column_config.TextColumn(width="large"),
-              "Latest comment": st.column_config.TextColumn(width="medium"),
-              "Title": st.column_config.TextColumn(width="medium")}
+              "Latest comment": st.column_config.TextColumn(width="large"),
+              "Title": st.column_config.TextColumn(width="medium"),
+              "Report": st.column_config.TextColumn(width="medium"),
+              "Status": st.column_config.TextColumn(help="The log's own words"),
+              "State": st.column_config.TextColumn(help="open, complete or other, read from the log's status")}
     event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{kind}-table", on_select="rerun",
                          selection_mode="single-row", column_config=config)
     st.download_button(f"Download these {noun} (CSV)", data=csv_bytes(frame), file_name=f"{kind}.csv",
@@ -386,7 +391,7 @@ def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
     def extra(_rows):
         return {"resolved_only": st.toggle("Only minutes with a resolution", key="decisions-resolved")}
 
-    chosen = _register_controls("decisions", rows, extra)
+    chosen = _register_controls("decisions", rows, extra, hint="Words in the minute's title or resolution")
     resolved_only = chosen.pop("resolved_only")
     shown = filter_rows(rows, fields=DECISION_FIELDS, **chosen)
     if resolved_only:
@@ -410,7 +415,7 @@ def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
                 "states": cols[1].multiselect("Status", ["open", "complete", "other"], key="actions-status",
                                               placeholder="Any status")}
 
-    chosen = _register_controls("actions", rows, extra)
+    chosen = _register_controls("actions", rows, extra, hint="Words in the action, report or comment")
     shown = filter_rows(rows, fields=ACTION_FIELDS, **chosen)
     docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
     _register_table("actions", actions_frame(shown), shown, len(rows), registry, docs, "actions")
@@ -461,16 +466,16 @@ def report_messages(report) -> list[tuple[str, str]]:
     """(level, sentence) for an IngestReport: what was added, what was skipped, each failure."""
     out = []
     if report.ingested:
-        out.append(("success", f"Added {report.ingested} paper{'s' if report.ingested != 1 else ''}: "
+        out.append(("success", (f"Added {report.ingested} paper{'s' if report.ingested != 1 else ''}: "
                                f"{report.pages} pages, {report.items} agenda items, {report.minutes} minutes, "
                                f"{report.actions} action-log rows and {report.chunks} passages indexed in "
-                               f"{report.seconds:.1f} s."))
+                               f"{report.seconds:.1f} s.")))
     if report.unchanged:
-        out.append(("info", f"{report.unchanged} paper{'s were' if report.unchanged != 1 else ' was'} already in "
-                            "the library and unchanged."))
+        out.append(("info", (f"{report.unchanged} paper{'s were' if report.unchanged != 1 else ' was'} already in "
+                            "the library and unchanged.")))
     for name, same in report.duplicates:
-        out.append(("warning", f"{Path(name).name} is the same file as {same}, which is already in the library, "
-                               "so it was skipped."))
+        out.append(("warning", (f"{Path(name).name} is the same file as {same}, which is already in the library, "
+                               "so it was skipped.")))
     for _, reason in report.failed:
         out.append(("error", " ".join(str(reason).split())))
     return out
@@ -478,7 +483,7 @@ def report_messages(report) -> list[tuple[str, str]]:
 
 def say(messages: list[tuple[str, str]]) -> None:
     for level, text in messages:
-        getattr(st, level)(text)
+        getattr(st, level)(esc(text))
 
 
 def papers_tab(assistant, settings, include_restricted: bool) -> None:
@@ -577,8 +582,8 @@ def ingest_uploads(assistant, settings, files, restricted: bool) -> list[tuple[s
         report = assistant.library.ingest(keep, restricted=restricted, progress=step)
     except Exception as exc:  # e.g. the store is locked or the disk is full
         log.exception("ingest failed")
-        return messages + [("error", f"The papers could not be added ({type(exc).__name__}: "
-                                     f"{(str(exc).splitlines() or [''])[0][:200]}); please try again.")]
+        return messages + [("error", (f"The papers could not be added ({type(exc).__name__}: "
+                                     f"{(str(exc).splitlines() or [''])[0][:200]}); please try again."))]
     finally:
         bar.progress(1.0, text="Done")
     dropped = {Path(f).resolve() for f, _ in report.failed} | {Path(f).resolve() for f, _ in report.duplicates}

@@ -207,13 +207,21 @@ class Registry:
             "SELECT printed FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? ORDER BY number",
             (doc_id, first, last))]
 
-    def _doc_filter(self, filters: Filters, alias: str) -> tuple[str, list]:
+    def _doc_filter(self, filters: Filters, alias: str, dates: bool = True) -> tuple[str, list]:
+        """SQL for a register row ``alias`` joined to its paper ``d``: role, committee, type, meeting dates."""
         sql, args = [], []
         if not filters.include_restricted:
             sql.append(f"{alias}.restricted = 0")
-        if filters.committee:
-            sql.append("d.committee = ?")
-            args.append(filters.committee)
+        for column, value in (("committee", filters.committee), ("doc_type", filters.doc_type)):
+            if value:
+                sql.append(f"d.{column} = ?")
+                args.append(value)
+        if dates and filters.date_from:
+            sql.append("d.meeting_date >= ?")
+            args.append(filters.date_from)
+        if dates and filters.date_to:
+            sql.append("d.meeting_date <= ?")
+            args.append(filters.date_to)
         return (" AND ".join(sql) if sql else "1=1"), args
 
     def items(self, filters: Filters = Filters()) -> list[dict]:
@@ -227,7 +235,7 @@ class Registry:
                  "doc_id": r["doc_id"]} for r in rows]
 
     def decisions(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "m")
+        where, args = self._doc_filter(filters, "m", dates=False)
         if filters.date_from:
             where += " AND coalesce(m.meeting_date, d.meeting_date) >= ?"
             args.append(filters.date_from)

@@ -16,7 +16,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import PACK_2018, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
