@@ -106,12 +106,12 @@ class Assistant:
             bool(register_lines) and register_lines[0].startswith("No ")
         top = [self._completed(p) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
         citations = self._citations(top)
-        units = extractive.score_units(question, top, self.library.vectors.embedder.embed, self.retriever.coverage)
+        units = extractive.score_units(question, top, self.library.vectors.embedder.embed_sentences, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
         must = []
         for part in sub_questions(question.search_text)[1:]:
             scored = extractive.score_units(replace(question, search_text=part), top,
-                                            self.library.vectors.embedder.embed, self.retriever.coverage)
+                                            self.library.vectors.embedder.embed_sentences, self.retriever.coverage)
             if scored:
                 must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,

@@ -26,6 +26,7 @@ class SentenceEmbedding(BaseEmbedding):
     """llama-index embedding over a local sentence-transformers model (normalised vectors)."""
 
     _model: Any = PrivateAttr()
+    _cache: dict = PrivateAttr(default_factory=dict)
 
     def __init__(self, model_path: str, **kwargs: Any):
         super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
@@ -34,8 +35,25 @@ class SentenceEmbedding(BaseEmbedding):
         self._model = SentenceTransformer(model_path, device="cpu")
 
     def embed(self, texts: list[str]) -> list[list[float]]:
+        """Embeddings of whole texts (chunks are cut to fit the model, so nothing is truncated)."""
         return self._model.encode(texts, batch_size=32, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=False).tolist()
+
+    def embed_sentences(self, texts: list[str]) -> list[list[float]]:
+        """Embeddings of short texts at query time: remembered, and read up to 128 word pieces (a sentence's
+        meaning is in its opening words), which keeps answering fast."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            limit = self._model.max_seq_length
+            self._model.max_seq_length = min(limit, 128)
+            try:
+                vectors = self.embed(missing)
+            finally:
+                self._model.max_seq_length = limit
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache.update(zip(missing, vectors))
+        return [self._cache[t] for t in texts]
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed([query])[0]
