@@ -9,7 +9,6 @@ and are swept at the start of the next ingest.
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -166,7 +165,3 @@ class Library:
         report.minutes += len(parsed.minutes)
         report.actions += len(parsed.actions)
         report.chunks += len(parsed.chunks)
-
-
-def default_workers() -> int:  # pragma: no cover - kept for the benchmark's reference
-    return os.cpu_count() or 1

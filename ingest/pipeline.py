@@ -15,6 +15,7 @@ from ingest.agenda import parse_front_sheet, parse_numbered_agenda
 from ingest.chunker import Segment, chunk_segments
 from ingest.classify import classify, find_committee, find_meeting_date, find_title, find_venue
 from ingest.lines import Line, document_lines, first_line_on_page
+from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, Paper, ParsedPaper
 from ingest.readers import read_pages
 from ingest.registers import actions_in_minutes, parse_declarations, parse_recommendations
@@ -75,7 +76,7 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         log = [ln for ln in region if first_log is not None and ln.page >= first_log]
         found = []
         if body and (_is_minutes(body, title) or (not items and "minutes" in source.lower())):
-            found = [m for m in _parse_minutes(body, number)]
+            found = parse_minutes(body, number)
             minutes.extend(found)
         logged = parse_action_log(log, pack_date, number) if log else []
         actions.extend(logged)
@@ -114,6 +115,18 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
                 "them searchable."] if blank and len(pages) > 1 else []
     return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
                        recommendations=recommendations, declarations=parse_declarations(minutes), warnings=warnings)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1–3, 7"."""
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(f"{start}–{n}" if n != start else str(n))
+            start = None
+    return ", ".join(out)
 
 
 def _ranges(numbers: list[int]) -> str:
