@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import DAY_MONTH_YEAR, MONTH_DAY_YEAR
 from ingest.lines import Line
 from ingest.models import AgendaItem, PageText
 
 RANGE_AT_END = re.compile(r"(?<![\d,.£$])(\d{1,4})\s*[-–—]\s*(\d{1,4})\s*$")
 NUMBERED = re.compile(r"^[\s\-•*]*(?:item\s+)?(\d{1,2}[a-z]?)(?:[.)]\s*|\s+)(?=\S)(.*)$", re.I)
-FIGURES_AT_END = re.compile(r"-?[\d,.]+%?\s*$")
+FIGURES_AT_END = re.compile(r"(?:[-£$]?\d[\d,.]*%?\s+)+[-£$]?\d[\d,.]*%?\s*$")  # a table row, not a title
 ITEM_HEADING = re.compile(r"^\s*(?:agenda\s+)?item\s*(?:no\.?|number)?\s*[:.]?\s*(\d{1,2}[a-z]?(?:\.\d{1,2})?)\s*$", re.I)
 
 
@@ -117,18 +118,23 @@ def parse_front_sheet(pages: list[PageText]) -> list[AgendaItem]:
     return items
 
 
+def _table_row(title: str) -> bool:
+    """True for a line ending in figures (a table row), dates aside."""
+    return bool(FIGURES_AT_END.search(MONTH_DAY_YEAR.sub(" ", DAY_MONTH_YEAR.sub(" ", title))))
+
+
 def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
     """Items of an agenda without page ranges: the longest run of lines numbered 1, 2, 3 ..."""
     best: list[tuple[int, Line, str]] = []
     for start in range(len(lines)):
         m = NUMBERED.match(lines[start].text)
-        if not m or m.group(1) != "1" or len(m.group(2)) < 3 or FIGURES_AT_END.search(m.group(2)):
+        if not m or m.group(1) != "1" or len(m.group(2)) < 3 or _table_row(m.group(2)):
             continue
         run = [(1, lines[start], m.group(2))]
         for line in lines[start + 1:]:
             m2 = NUMBERED.match(line.text)
             if m2 and m2.group(1).isdigit() and int(m2.group(1)) == run[-1][0] + 1 and len(m2.group(2)) >= 3 \
-                    and not FIGURES_AT_END.search(m2.group(2)):
+                    and not _table_row(m2.group(2)):
                 run.append((int(m2.group(1)), line, m2.group(2)))
         if len(run) > len(best):
             best = run

@@ -161,3 +161,21 @@ def test_real_papers_of_other_publishers_ingest(fresh_library):
     assert {"84", "88", "92"} <= set(kent)
     assert kent["84"]["item"] == "1"
     assert kent["92"]["resolution"].startswith("4. RESOLVED that Cabinet agree the Commissioning Plan")
+
+
+@pytest.mark.skipif(not (SHARED / "realdocs2").exists(), reason="shared/realdocs2 not present")
+def test_agendas_and_resolutions_of_other_layouts(fresh_library):
+    names = ["nipissing-council-2024-01-02-agenda.pdf", "nipissing-council-2024-01-02-minutes.pdf",
+             "omaha-city-council-2012-10-16-agenda.pdf", "chicago-ssa21-commission-2018-01-29-minutes.pdf"]
+    report = fresh_library.ingest([SHARED / "realdocs2" / n for n in names])
+    assert report.ok and report.ingested == 4
+    items = fresh_library.registry.items()
+    nipissing = [r for r in items if r["source"] == names[0]]
+    assert [r["item"] for r in nipissing] == [str(n) for n in range(1, 14)]
+    assert nipissing[0]["title"] == "Disclosure of pecuniary interest" and nipissing[0]["pages"] == [1, 1]
+    assert len([r for r in items if r["source"] == names[2]]) == 72
+    resolutions = {r["minute"]: r for r in fresh_library.registry.decisions() if r["source"] == names[1]}
+    assert sorted(resolutions) == [f"R2024-{n:03d}" for n in range(1, 12)]
+    assert resolutions["R2024-003"]["vote"] == "carried"
+    assert resolutions["R2024-003"]["meeting_date"] == "2024-01-02"
+    assert "appoint James Scott to the Township of Nipissing Cemetery Committee" in resolutions["R2024-003"]["resolution"]
