@@ -66,6 +66,42 @@ def action_history(registry: Registry, row: dict) -> list[dict]:
     return sorted(same, key=lambda r: r["log_date"] or "")
 
 
+def decision_for(registry: Registry, recommendation: dict, filters: Filters = Filters()) -> dict | None:
+    """The resolution the meeting actually took on a report's recommendation, once its minutes are ingested
+    (they usually arrive in the next meeting's pack): same committee and meeting date, matching title."""
+    terms = content_terms(recommendation["item_title"])
+    same_meeting = [d for d in registry.decisions(filters)
+                    if d["meeting_date"] == recommendation["meeting_date"] and d["resolution"]
+                    and d["committee"] == recommendation["committee"]]
+    scored = sorted(((_overlap(terms, d["title"]), d) for d in same_meeting), key=lambda t: -t[0])
+    return scored[0][1] if scored and scored[0][0] >= 0.5 else None
+
+
+def lineage(registry: Registry, topic: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[dict]:
+    """The same matter across meetings, oldest first: what reports recommended and what was resolved.
+    The last resolution is the current one; earlier ones are what came before (deferred, varied, rescinded)."""
+    from assistant.terms import Rarity
+
+    rarity = Rarity(registry.db)
+    terms = content_terms(topic)
+    events = []
+    for d in registry.decisions(filters):
+        if d["resolution"] and _overlap(terms, f"{d['title']} {d['resolution']}", rarity) >= threshold:
+            events.append({"kind": "resolution", "date": d["meeting_date"], "minute": d["minute"],
+                           "title": d["title"], "text": d["resolution"], "source": d["source"], "pages": d["pages"],
+                           "doc_id": d["doc_id"]})
+    for r in registry.recommendations(filters):
+        if _overlap(terms, f"{r['item_title']} {r['recommendation']}", rarity) >= threshold:
+            events.append({"kind": "recommendation", "date": r["meeting_date"], "minute": None,
+                           "title": f"item {r['item']}: {r['item_title']}", "text": r["recommendation"],
+                           "source": r["source"], "pages": r["pages"], "doc_id": r["doc_id"]})
+    events.sort(key=lambda e: (e["date"] or "", e["kind"] == "resolution"))
+    resolutions = [e for e in events if e["kind"] == "resolution"]
+    for e in events:
+        e["current"] = bool(resolutions) and e is resolutions[-1]
+    return events
+
+
 def owners(registry: Registry, filters: Filters = Filters()) -> list[str]:
     return sorted({r["owner"] for r in registry.actions(filters) if r["owner"]})
 
@@ -120,6 +156,10 @@ def briefing(registry: Registry, meeting: str, committee: str | None = None,
             rec = recs.get(item["item"])
             if rec:
                 out.append(f"- Recommendation: {rec['recommendation']} ({doc['source']}, p. {rec['pages'][0]})")
+                taken = decision_for(registry, rec, filters)
+                if taken:
+                    out.append(f"- Decided (minute {taken['minute']}): {taken['resolution']} "
+                               f"({taken['source']}, pp. {taken['pages'][0]}–{taken['pages'][1]})")
             for fig in key_figures(registry, doc["doc_id"], first, min(last, first + 3)):
                 out.append(f"- Figure: {fig}")
             terms = content_terms(item["title"])

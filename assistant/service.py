@@ -256,6 +256,7 @@ class Assistant:
                 n = _cite(cited, p)
                 lines.append(f"Minute {row['minute']} ({row['title']}), meeting of {_nice_date(row['meeting_date'])}: "
                              f"{row['resolution']} [{n}]")
+                self._lineage_lines(row, filters, lines, cited)
         if not listed and RECOMMENDATION_Q.search(question.text):
             rows = self.registry.recommendations(filters)
             scored = sorted(((cover(terms, f"{r['item_title']} {r['recommendation']}"), r) for r in rows),
@@ -302,6 +303,24 @@ class Assistant:
                                  f"{row['resolution']} [{n}]")
             return True
         return False
+
+    def _lineage_lines(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
+        """Other resolutions on the same matter, so the answer says which one is current."""
+        events = [e for e in registers.lineage(self.registry, row["title"], filters, threshold=0.75)
+                  if e["kind"] == "resolution"]
+        if len(events) < 2:
+            return
+        for e in events:
+            if (e["doc_id"], e["minute"]) == (row["doc_id"], row["minute"]):
+                continue
+            p = self._passage_for(e["doc_id"], e["pages"][0], e["pages"][1], e["text"], e["minute"])
+            if p is None:
+                continue
+            n = _cite(cited, p)
+            when = "later" if (e["date"] or "") > (row["meeting_date"] or "") else "earlier"
+            current = " This is the current decision." if e["current"] else ""
+            lines.append(f"On the same matter, {when}: minute {e['minute']} ({_nice_date(e['date'])}): "
+                         f"{e['text'][:300]} [{n}]{current}")
 
     def _cite_action(self, row: dict, lines: list[str], cited: list[Passage]) -> None:
         p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])

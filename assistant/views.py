@@ -3,6 +3,10 @@
 app.py is the shell (settings, sidebar, tabs, the chat loop); this module holds the pieces it
 draws and the pure helpers behind them (highlighting, Markdown and CSV export, table filters),
 which the tests call directly.
+
+Access: every piece that shows a paper's pages or offers it for download takes ``member`` (may the
+session see exempt papers, from assistant/access.py) and defaults to the public's view, so a caller
+that forgets it shows less, never more. The sign-in panel (``account_panel``) is drawn here too.
 """
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from assistant import access
+from assistant.access import Access
 from assistant.models import Answer, Citation
 from assistant.terms import WORD, content_terms, stem
 
@@ -169,11 +176,45 @@ def _mime(path: str) -> str:
     return {".pdf": "application/pdf", ".md": "text/markdown"}.get(Path(path).suffix.lower(), "text/plain")
 
 
+def exempt_pages(registry, doc_id: str) -> set[int]:
+    """The pages of a paper the registry marks restricted (every page of a paper ingested as exempt)."""
+    return {r[0] for r in registry.db.execute("SELECT number FROM pages WHERE doc_id = ? AND restricted = 1",
+                                              (doc_id,))}
+
+
+def may_see_page(registry, doc_id: str, page: int, member: bool = False) -> bool:
+    """Whether the session may see page ``page`` of a paper: members see every page; others only the pages
+    of a published paper that are not marked restricted (and nothing of a paper the registry does not know)."""
+    if member:
+        return True
+    doc = registry.document(doc_id) if doc_id else None
+    if doc is None or doc["restricted"]:
+        return False
+    row = registry.db.execute("SELECT restricted FROM pages WHERE doc_id = ? AND number = ?",
+                              (doc_id, page)).fetchone()
+    return row is not None and not row[0]
+
+
+def may_download(registry, doc_id: str, member: bool = False) -> bool:
+    """Whether the session may download the whole paper: members always; others only a published paper
+    with no restricted page (a download cannot leave pages out)."""
+    if member:
+        return True
+    doc = registry.document(doc_id) if doc_id else None
+    return doc is not None and not doc["restricted"] and not exempt_pages(registry, doc_id)
+
+
 def show_page(path: str, page: int, doc_id: str, registry, source: str = "", page_count: int | None = None,
-              width: int = 720) -> None:
-    """One page of a paper: rendered from the PDF, or the text the index holds when it cannot be rendered."""
+              width: int = 720, member: bool = False) -> None:
+    """One page of a paper: rendered from the PDF, or the text the index holds when it cannot be rendered.
+
+    A page the session may not see (see ``may_see_page``) is replaced by one sentence saying so."""
     file = Path(path)
     name = source or file.name
+    if not may_see_page(registry, doc_id, page, member):
+        st.info(esc(f"Page {page} of {name} is exempt from publication, so only members can see it."),
+                icon=":material/lock:")
+        return
     if file.suffix.lower() == ".pdf" and file.exists():
         try:
             png = page_png(str(file), page, file.stat().st_mtime)
@@ -191,10 +232,16 @@ def show_page(path: str, page: int, doc_id: str, registry, source: str = "", pag
     st.text(text or "(no text on this page)")
 
 
-def download_paper(path: str, source: str, page: int, key: str) -> None:
-    """A download of the paper (read only when clicked), saying which page to open."""
+def download_paper(path: str, source: str, page: int, key: str, doc_id: str = "", registry=None,
+                   member: bool = False) -> None:
+    """A download of the paper (read only when clicked), saying which page to open; offered only when the
+    session may have the whole paper (``may_download``)."""
     file = Path(path)
     if not file.exists():
+        return
+    if registry is None or not may_download(registry, doc_id, member):
+        st.caption(esc(f"{source} has pages that are exempt from publication, so only members can download "
+                       "it."))
         return
     st.download_button("Download the paper", data=lambda p=str(file): Path(p).read_bytes(), file_name=source,
                        mime=_mime(source), key=key, on_click="ignore", icon=":material/download:",
@@ -203,7 +250,7 @@ def download_paper(path: str, source: str, page: int, key: str) -> None:
 
 
 # ---- answers ----------------------------------------------------------------------------------------
-def show_citation(key: str, c: Citation, question: str, registry) -> None:
+def show_citation(key: str, c: Citation, question: str, registry, member: bool = False) -> None:
     with st.container(border=True):
         st.markdown(f"<span class='cite-no'>\\[{c.number}\\]</span> **{esc(c.label())}**", unsafe_allow_html=True)
         about = [c.source, pages_text(c.pages)]
@@ -221,12 +268,13 @@ def show_citation(key: str, c: Citation, question: str, registry) -> None:
                     if len(c.pages) > 1:
                         page = st.segmented_control("Page", c.pages, default=c.pages[0], key=f"{key}-page",
                                                     format_func=lambda n: f"p. {n}") or c.pages[0]
-                    show_page(c.path, page, c.doc_id, registry, c.source)
+                    show_page(c.path, page, c.doc_id, registry, c.source, member=member)
         with download:
-            download_paper(c.path, c.source, c.pages[0], key=f"{key}-dl")
+            download_paper(c.path, c.source, c.pages[0], key=f"{key}-dl", doc_id=c.doc_id, registry=registry,
+                           member=member)
 
 
-def show_answer(index: int, turn: Turn, registry) -> None:
+def show_answer(index: int, turn: Turn, registry, member: bool = False) -> None:
     """An answer under its question: the text, the filters it ran under, and every citation."""
     if turn.error or turn.answer is None:
         st.error(esc(turn.error or "No answer came back; please ask again."))
@@ -245,7 +293,7 @@ def show_answer(index: int, turn: Turn, registry) -> None:
     if a.citations:
         st.markdown("**Nearest passages** (none of them answers the question)" if a.abstained else "**Sources**")
         for c in a.citations:
-            show_citation(f"t{index}-c{c.number}", c, a.question, registry)
+            show_citation(f"t{index}-c{c.number}", c, a.question, registry, member)
 
 
 def show_question(text: str) -> None:
@@ -357,7 +405,7 @@ def _selected_row(event) -> int | None:
 
 
 def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int, registry, docs: dict,
-                    noun: str) -> None:
+                    noun: str, member: bool = False) -> None:
     st.caption(f"{len(rows)} of {total} {noun}. Select a row to see its page.")
     config = {"Resolution": st.column_config.TextColumn(width="large"),
               "Action": st.column_config.TextColumn(width="large"),
@@ -376,8 +424,10 @@ def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int
         doc = docs.get(r["doc_id"], {})
         page = (r.get("pages") or [1])[0] or 1
         st.markdown(f"**{esc(r.get('source') or '')}**, page {page}")
-        show_page(doc.get("path", ""), page, r["doc_id"], registry, r.get("source") or "", doc.get("page_count"))
-        download_paper(doc.get("path", ""), r.get("source") or "", page, key=f"{kind}-row-dl")
+        show_page(doc.get("path", ""), page, r["doc_id"], registry, r.get("source") or "", doc.get("page_count"),
+                  member=member)
+        download_paper(doc.get("path", ""), r.get("source") or "", page, key=f"{kind}-row-dl", doc_id=r["doc_id"],
+                       registry=registry, member=member)
 
 
 def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
@@ -397,7 +447,8 @@ def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
     if resolved_only:
         shown = [r for r in shown if r.get("resolution")]
     docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
-    _register_table("decisions", decisions_frame(shown), shown, len(rows), registry, docs, "minutes")
+    _register_table("decisions", decisions_frame(shown), shown, len(rows), registry, docs, "minutes",
+                    include_restricted)
 
 
 def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
@@ -418,7 +469,8 @@ def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
     chosen = _register_controls("actions", rows, extra, hint="Words in the action, report or comment")
     shown = filter_rows(rows, fields=ACTION_FIELDS, **chosen)
     docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
-    _register_table("actions", actions_frame(shown), shown, len(rows), registry, docs, "actions")
+    _register_table("actions", actions_frame(shown), shown, len(rows), registry, docs, "actions",
+                    include_restricted)
 
 
 # ---- papers -----------------------------------------------------------------------------------------
@@ -462,8 +514,11 @@ def save_uploads(files, uploads: Path, max_mb: int) -> tuple[list[Path], list[Pa
     return keep, written, problems
 
 
-def report_messages(report) -> list[tuple[str, str]]:
-    """(level, sentence) for an IngestReport: what was added, what was skipped, each failure."""
+def report_messages(report, visible: set[str] | None = None) -> list[tuple[str, str]]:
+    """(level, sentence) for an IngestReport: what was added, what was skipped, each failure.
+
+    ``visible`` holds the names of the papers the session may see (None: all); a duplicate of any other
+    paper is reported without that paper's name."""
     out = []
     if report.ingested:
         out.append(("success", (f"Added {report.ingested} paper{'s' if report.ingested != 1 else ''}: "
@@ -474,6 +529,9 @@ def report_messages(report) -> list[tuple[str, str]]:
         out.append(("info", (f"{report.unchanged} paper{'s were' if report.unchanged != 1 else ' was'} already in "
                             "the library and unchanged.")))
     for name, same in report.duplicates:
+        if visible is not None and same not in visible:
+            out.append(("warning", f"{Path(name).name} is already in the library, so it was skipped."))
+            continue
         out.append(("warning", (f"{Path(name).name} is the same file as {same}, which is already in the library, "
                                "so it was skipped.")))
     for _, reason in report.failed:
@@ -486,30 +544,21 @@ def say(messages: list[tuple[str, str]]) -> None:
         getattr(st, level)(esc(text))
 
 
-def papers_tab(assistant, settings, include_restricted: bool) -> None:
+def papers_tab(assistant, settings, who: Access) -> None:
+    """Add papers (only for sessions that may upload) and the papers the session may see, item by item."""
+    include_restricted = who.member
     registry = assistant.registry
     st.subheader("Add papers")
-    with st.form("upload", clear_on_submit=True, border=True):
-        files = st.file_uploader(
-            "Agenda packs, minutes, reports or action logs", type=list(UPLOAD_TYPES), accept_multiple_files=True,
-            max_upload_size=settings.max_upload_mb, key="upload-files",
-            help=f"PDF, text or Markdown, up to {settings.max_upload_mb} MB each. Unchanged papers are skipped.")
-        restricted = False
-        if include_restricted:
-            restricted = st.checkbox("These papers are exempt (not for publication)", key="upload-restricted")
-        submitted = st.form_submit_button("Add to the library", type="primary", icon=":material/upload:")
-    if submitted:
-        if not files:
-            st.session_state["ingest-messages"] = [("warning", "Choose one or more files to add first.")]
-        else:
-            st.session_state["ingest-messages"] = ingest_uploads(assistant, settings, files, restricted)
-            st.rerun()  # the sidebar's committees and counts now include the new papers
+    if who.uploader:
+        upload_form(assistant, settings, include_restricted)
+    else:
+        st.caption(esc(access.who_can_add(who.mode)))
     say(st.session_state.get("ingest-messages", []))
 
     docs = registry.documents(include_restricted)
     st.subheader("Papers in the library")
     if not docs:
-        st.info(EMPTY_LIBRARY)
+        st.info(EMPTY_LIBRARY if who.uploader else "There are no papers in the library yet.")
         return
     items: dict[str, list[dict]] = {}
     for row in registry.items(filters_for(include_restricted)):
@@ -525,8 +574,28 @@ def papers_tab(assistant, settings, include_restricted: bool) -> None:
         if words and not all(w in hay.lower() for w in words):
             continue
         shown += 1
-        paper_expander(doc, items.get(doc["doc_id"], []), registry)
+        paper_expander(doc, items.get(doc["doc_id"], []), registry, include_restricted)
     st.caption(f"{shown} of {len(docs)} papers shown, newest meetings first.")
+
+
+def upload_form(assistant, settings, include_restricted: bool) -> None:
+    """The uploader: files, the exempt box (members only), and the ingest with its report."""
+    with st.form("upload", clear_on_submit=True, border=True):
+        files = st.file_uploader(
+            "Agenda packs, minutes, reports or action logs", type=list(UPLOAD_TYPES), accept_multiple_files=True,
+            max_upload_size=settings.max_upload_mb, key="upload-files",
+            help=f"PDF, text or Markdown, up to {settings.max_upload_mb} MB each. Unchanged papers are skipped.")
+        restricted = False
+        if include_restricted:
+            restricted = st.checkbox("These papers are exempt (not for publication)", key="upload-restricted")
+        submitted = st.form_submit_button("Add to the library", type="primary", icon=":material/upload:")
+    if submitted:
+        if not files:
+            st.session_state["ingest-messages"] = [("warning", "Choose one or more files to add first.")]
+        else:
+            st.session_state["ingest-messages"] = ingest_uploads(assistant, settings, files, restricted,
+                                                                 include_restricted)
+            st.rerun()  # the sidebar's committees and counts now include the new papers
 
 
 def filters_for(include_restricted: bool):
@@ -535,7 +604,7 @@ def filters_for(include_restricted: bool):
     return Filters(include_restricted=include_restricted)
 
 
-def paper_expander(doc: dict, items: list[dict], registry) -> None:
+def paper_expander(doc: dict, items: list[dict], registry, member: bool = False) -> None:
     kind = doc.get("doc_type") or "paper"
     title = (f"{doc.get('committee') or 'Committee not named'} · {nice_date(doc.get('meeting_date'))} · {kind} — "
              f"{doc['source']} ({doc.get('page_count') or '?'} pages){' · exempt' if doc.get('restricted') else ''}")
@@ -561,25 +630,52 @@ def paper_expander(doc: dict, items: list[dict], registry) -> None:
             page = st.number_input("Page", min_value=1, max_value=max(1, doc.get("page_count") or 1), value=None,
                                    step=1, key=f"page-{doc['doc_id']}", placeholder="Page number")
         if page:
-            show_page(doc["path"], int(page), doc["doc_id"], registry, doc["source"], doc.get("page_count"))
-            download_paper(doc["path"], doc["source"], int(page), key=f"dl-{doc['doc_id']}")
+            show_page(doc["path"], int(page), doc["doc_id"], registry, doc["source"], doc.get("page_count"),
+                      member=member)
+            download_paper(doc["path"], doc["source"], int(page), key=f"dl-{doc['doc_id']}", doc_id=doc["doc_id"],
+                           registry=registry, member=member)
 
 
-def ingest_uploads(assistant, settings, files, restricted: bool) -> list[tuple[str, str]]:
-    """Save the uploaded files under data/uploads and ingest them with a progress bar."""
+def merge_reports(a, b):
+    """Two IngestReports as one (counts added, lists joined)."""
+    from dataclasses import fields
+
+    out = type(a)()
+    for f in fields(a):
+        setattr(out, f.name, getattr(a, f.name) + getattr(b, f.name))
+    return out
+
+
+def ingest_uploads(assistant, settings, files, restricted: bool, member: bool = False) -> list[tuple[str, str]]:
+    """Save the uploaded files under data/uploads and ingest them with a progress bar.
+
+    Only a member may publish or restrict: for anyone else ``restricted`` is False, and a file whose content
+    is already in the library as an exempt paper stays exempt (it is ingested with restricted=True), so an
+    upload can never publish an exempt paper."""
+    from ingest.pipeline import file_hash
+
+    restricted = restricted and member
     keep, written, messages = save_uploads(files, settings.data_dir / "uploads", settings.max_upload_mb)
     messages = [("warning" if m.startswith("A different file") else "error", m) for m in messages]
     if not keep:
         return messages
-    bar = st.progress(0.0, text=f"Reading {len(keep)} file{'s' if len(keep) != 1 else ''}…")
+    stays_exempt: list[Path] = []
+    if not member:
+        exempt = {d["doc_id"] for d in assistant.registry.documents(True) if d.get("restricted")}
+        stays_exempt = [p for p in keep if file_hash(p)[:32] in exempt]
+        keep = [p for p in keep if p not in stays_exempt]
+    total = len(keep) + len(stays_exempt)
+    bar = st.progress(0.0, text=f"Reading {total} file{'s' if total != 1 else ''}…")
     done = [0]
 
     def step(name: str) -> None:
-        bar.progress(min(done[0] / len(keep), 0.99), text=f"Reading {name} ({done[0] + 1} of {len(keep)})")
+        bar.progress(min(done[0] / total, 0.99), text=f"Reading {name} ({done[0] + 1} of {total})")
         done[0] += 1
 
     try:
         report = assistant.library.ingest(keep, restricted=restricted, progress=step)
+        if stays_exempt:
+            report = merge_reports(report, assistant.library.ingest(stays_exempt, restricted=True, progress=step))
     except Exception as exc:  # e.g. the store is locked or the disk is full
         log.exception("ingest failed")
         return messages + [("error", (f"The papers could not be added ({type(exc).__name__}: "
@@ -591,4 +687,129 @@ def ingest_uploads(assistant, settings, files, restricted: bool) -> list[tuple[s
         if path.resolve() in dropped:
             path.unlink(missing_ok=True)
     assistant.refresh()
-    return messages + report_messages(report)
+    visible = {d["source"] for d in assistant.registry.documents(member)}
+    return messages + report_messages(report, visible)
+
+
+# ---- who is signing in ------------------------------------------------------------------------------------
+SIGN_IN_DELAY_S = 1.0  # after a wrong password, to slow guessing
+
+
+def _secret(name: str) -> Mapping:
+    """A section of the Streamlit secrets, or {} when there is none (or no secrets file at all)."""
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets.toml, or one that does not parse
+        log.warning("could not read st.secrets[%r]", name, exc_info=True)
+        return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def _has_secret(name: str) -> bool:
+    try:
+        return name in st.secrets
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def forget_session() -> None:
+    """Drop what the last user saw or did: the conversation and upload messages (on sign-in and sign-out)."""
+    st.session_state["turns"] = []
+    st.session_state.pop("ingest-messages", None)
+
+
+def _sign_out() -> None:
+    st.session_state.pop("auth-user", None)
+    forget_session()
+
+
+def _viewing(who: Access) -> None:
+    if who.user:
+        st.markdown(f"Signed in as **{esc(who.user)}** · {esc(who.describe())}")
+    st.caption("Viewing as a **member**: exempt papers are included." if who.member
+               else "Viewing as the **public**: published papers only.")
+
+
+def account_panel(mode: str, uploads_open: bool = False) -> Access:
+    """The sidebar's sign-in (or who is signed in, and a sign-out button) for ``mode``; returns the session's
+    access. Nobody signed in (or sign-in not set up) is the public."""
+    if mode == access.PASSWORD:
+        who = _password_panel()
+    elif mode == access.OIDC:
+        who = _oidc_panel()
+    else:
+        who = Access(mode=access.OPEN, uploads_open=uploads_open)
+        _viewing(who)
+    return who
+
+
+def _password_panel() -> Access:
+    users = _secret("committee_users")
+    user = st.session_state.get("auth-user", "")
+    roles = access.roles_of_user(users, user) if user else None
+    if user and roles is None:  # taken out of the user list since signing in
+        _sign_out()
+        user = ""
+    if user:
+        who = Access(mode=access.PASSWORD, user=user, roles=frozenset(roles))
+        _viewing(who)
+        st.button("Sign out", on_click=_sign_out, key="auth-sign-out", icon=":material/logout:")
+        return who
+    who = Access(mode=access.PASSWORD)
+    if not users:
+        st.warning("Sign-in is not set up (no committee_users in the app's secrets), so everyone sees the "
+                   "published papers only.")
+    with st.form("sign-in", clear_on_submit=True, border=False):
+        name = st.text_input("User name", key="auth-name", autocomplete="username")
+        password = st.text_input("Password", type="password", key="auth-password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", icon=":material/login:")
+    if submitted:
+        if access.roles_for_password(users, name, password) is not None:
+            forget_session()
+            st.session_state["auth-user"] = name.strip()
+            log.info("signed in: %s", name.strip())
+            st.rerun()
+        log.warning("failed sign-in for %r", name.strip()[:80])
+        time.sleep(SIGN_IN_DELAY_S)
+        st.error("That user name and password do not match; please try again.")
+    _viewing(who)
+    return who
+
+
+def _oidc_panel() -> Access:
+    try:
+        info = dict(st.user.to_dict())
+    except Exception:  # noqa: BLE001 - no user information on this host
+        info = {}
+    if info.get("is_logged_in") is True:
+        roles = access.roles_for_oidc_user(_secret("committee_roles"), info)
+        email = str(info.get("email") or "")
+        who = Access(mode=access.OIDC, user=str(info.get("name") or email or "signed-in user"),
+                     roles=frozenset(roles))
+        _viewing(who)
+        if email and email != who.user:
+            st.caption(esc(email))
+        if info.get("email_verified") is False:
+            st.caption("Your sign-in provider has not verified your e-mail address, so you see the published "
+                       "papers only.")
+        if st.button("Sign out", key="auth-sign-out", icon=":material/logout:"):
+            forget_session()
+            st.logout()
+        return who
+    who = Access(mode=access.OIDC)
+    import importlib.util
+
+    if not _has_secret("auth"):
+        st.warning("Sign-in is not set up (no [auth] section in the app's secrets), so everyone sees the "
+                   "published papers only.")
+    elif importlib.util.find_spec("authlib") is None:
+        st.warning("Sign-in needs the Authlib package (pip install 'Authlib>=1.3.2'); until it is installed "
+                   "everyone sees the published papers only.")
+    elif st.button("Sign in", key="auth-sign-in", type="primary", icon=":material/login:"):
+        try:
+            st.login()
+        except Exception as exc:  # noqa: BLE001 - a misconfigured provider is one sentence, not a traceback
+            log.exception("sign-in could not start")
+            st.error(esc(f"Sign-in could not start ({type(exc).__name__}); please tell the administrator."))
+    _viewing(who)
+    return who

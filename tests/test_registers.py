@@ -91,3 +91,33 @@ def test_declarations_from_other_publishers(fresh_library):
     assert report.ok
     rows = fresh_library.registry.declarations()
     assert {(r["councillor"], r["nature"]) for r in rows} >= {("Carey", "pecuniary interest")}
+
+
+def test_recommendation_is_linked_to_the_decision_and_lineage_shows_the_current_one(fresh_library, tmp_path):
+    from assistant.registers import briefing, decision_for, lineage
+
+    pack = tmp_path / "planning-2021-03-04-pack.txt"
+    pack.write_text("PLANNING COMMITTEE\nDate: Thursday, 04 March 2021\nAGENDA\n4 Riverside Car Park Charges 2 - 2\n"
+                    "5 Library Opening Hours 3 - 3\n\fAgenda Item No: 4\nRIVERSIDE CAR PARK CHARGES\n"
+                    "Recommendation: The Committee is recommended to approve a charge of £2 an hour.\n"
+                    "Officer contact: Jo Bloggs\n\fAgenda Item No: 5\nLIBRARY OPENING HOURS\n"
+                    "Recommendation: The Committee is asked to note the report.\n")
+    minutes = tmp_path / "planning-2021-04-08-pack.txt"
+    minutes.write_text("PLANNING COMMITTEE\nDate: Thursday, 08 April 2021\nAGENDA\n2 Minutes 2 - 2\n"
+                       "3 Riverside Car Park Charges Review 3 - 3\n\f"
+                       "Agenda Item No: 2\nPLANNING COMMITTEE: MINUTES\nDate: Thursday 4th March 2021\n"
+                       "12. RIVERSIDE CAR PARK CHARGES\nIt was resolved by a majority to defer the decision to April.\n"
+                       "13. LIBRARY OPENING HOURS\nIt was resolved unanimously to note the report.\n\f"
+                       "Agenda Item No: 3\nRIVERSIDE CAR PARK CHARGES REVIEW\nRecommendation: The Committee is "
+                       "recommended to approve a charge of £1.50 an hour.\nOfficer contact: Jo Bloggs\n")
+    assert fresh_library.ingest([pack, minutes]).ok
+    registry = fresh_library.registry
+    rec = next(r for r in registry.recommendations() if r["item"] == "4" and r["meeting_date"] == "2021-03-04")
+    taken = decision_for(registry, rec)
+    assert taken["minute"] == "12" and taken["vote"] == "by majority"
+    assert "Decided (minute 12): It was resolved by a majority to defer the decision to April." in \
+        briefing(registry, "2021-03-04")
+    events = lineage(registry, "Riverside car park charges")
+    assert [(e["kind"], e["date"]) for e in events] == [
+        ("recommendation", "2021-03-04"), ("resolution", "2021-03-04"), ("recommendation", "2021-04-08")]
+    assert [e["current"] for e in events] == [False, True, False]
