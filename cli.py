@@ -189,6 +189,23 @@ def declarations(ctx: click.Context, councillor, fmt, as_json) -> None:
 
 
 @main.command()
+@click.argument("topic")
+@format_options
+@click.pass_context
+def lineage(ctx: click.Context, topic: str, fmt, as_json) -> None:
+    """A matter across meetings: each recommendation and resolution, oldest first, the current one marked.
+
+    Example: committee lineage "Hauxton extra care"
+    """
+    from assistant.registers import lineage as matter_lineage
+
+    rows = matter_lineage(_registry(ctx), topic, _role_filters(ctx))
+    _emit(rows, "json" if as_json else fmt, ["date", "kind", "minute", "title", "text", "current", "source", "pages"],
+          lambda r: f"{r['date'] or '?':10}  {r['kind']:14}  {r['title'][:50]:50}  {'CURRENT ' if r['current'] else ''}"
+                    f"{r['text'][:120]}  ({r['source']}, pp. {r['pages'][0]}–{r['pages'][1]})")
+
+
+@main.command()
 @click.option("--meeting", required=True, help="Meeting date (ISO, e.g. 2018-09-06).")
 @click.option("--committee", default=None, help="The committee, when several met that day.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write the Markdown here.")
