@@ -6,6 +6,11 @@ Tabs: Chat (answers with citations to meeting, item, minute and page), Papers (u
 ingest, agenda items with page ranges), Decisions and Actions (searchable registers, CSV).
 The sidebar's filters apply to every question until they are changed. What is drawn lives in
 assistant/views.py; this file wires settings, the cached assistant and the chat loop together.
+
+Who sees what: the sidebar signs users in (COMMITTEE_AUTH=open|password|oidc, see assistant/access.py)
+and every read below (questions, registers, the papers list, page images, downloads, the export) runs
+with that session's role through ``Filters(include_restricted=who.member)``. The assistant is shared by
+every session and is never changed per user; Settings.role (COMMITTEE_ROLE) is not used by the app.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from datetime import date
 
 import streamlit as st
 
-from assistant import views
+from assistant import access, views
 from assistant.views import Turn, esc
 from index.filters import Filters
 from settings import Settings
@@ -34,6 +39,9 @@ def load_assistant(key: str, _settings: Settings):
     """One Assistant (embedding model, Chroma, SQLite) per server and settings; ``key`` names the data folder."""
     from assistant.service import Assistant
 
+    if _settings.role != "public":
+        log.warning("COMMITTEE_ROLE=%s is not applied to the app: each session's role comes from its sign-in "
+                    "(COMMITTEE_AUTH)", _settings.role)
     return Assistant(_settings)
 
 
@@ -45,6 +53,11 @@ def new_conversation() -> None:
     st.session_state["turns"] = []
 
 
+try:
+    auth = access.auth_mode()
+except ValueError as exc:  # a typo must not change who sees what: say so and stop
+    st.error(esc(str(exc)))
+    st.stop()
 settings = Settings.from_env()
 settings = replace(settings, data_dir=settings.data_dir.resolve())
 try:
@@ -57,23 +70,31 @@ except Exception as exc:  # a locked store, a missing model, an unreachable Chro
     st.stop()
 
 registry = assistant.registry
-member = settings.role == "member"
-docs = registry.documents(member)
-turns: list[Turn] = st.session_state.setdefault("turns", [])
 st.html(views.CSS)
 
-# ---- sidebar: what every question searches ------------------------------------------------------------
+# ---- sidebar: who is asking, and what every question searches ------------------------------------------
 with st.sidebar:
     st.header("Committee papers")
-    pages = sum(d.get("page_count") or 0 for d in docs)
-    st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {pages} pages in the library")
-    if not settings.llm:
-        st.info("No LLM configured: answers are quoted from the papers.", icon=":material/format_quote:")
-    else:
-        st.caption(f"Answers are written by {esc(settings.llm)} ({esc(settings.llm_model or 'its default model')}) "
-                   "and every sentence is checked against the papers it cites.")
-    st.caption("Viewing as a **member**: exempt papers are included." if member
-               else "Viewing as the **public**: published papers only.")
+    library_slot = st.container()
+    who = views.account_panel(auth, access.open_upload())
+member = who.member  # every read of the registry, the stores and the pages below uses this, per session
+if st.session_state.get("turns-owner") != who.owner:  # someone else, or other rights: start afresh
+    views.forget_session()
+    clear_filters()  # a committee or type only exempt papers have is not offered any more
+    st.session_state["turns-owner"] = who.owner
+docs = registry.documents(member)
+turns: list[Turn] = st.session_state.setdefault("turns", [])
+
+with st.sidebar:
+    with library_slot:
+        pages = sum(d.get("page_count") or 0 for d in docs)
+        st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {pages} pages in the library")
+        if not settings.llm:
+            st.info("No LLM configured: answers are quoted from the papers.", icon=":material/format_quote:")
+        else:
+            st.caption(f"Answers are written by {esc(settings.llm)} "
+                       f"({esc(settings.llm_model or 'its default model')}) and every sentence is checked against "
+                       "the papers it cites.")
 
     st.subheader("Filters")
     committees = sorted({d["committee"] for d in docs if d.get("committee")})
@@ -128,7 +149,7 @@ def answer_question(question: str) -> None:
             log.exception("question failed: %s", question)
             turn.error = views.readable_error(exc, settings.llm, settings.llm_base_url)
         with slot.container():
-            views.show_answer(index, turn, registry)
+            views.show_answer(index, turn, registry, member)
     turns.append(turn)
 
 
@@ -144,7 +165,7 @@ if chat.open:
         for i, turn in enumerate(turns):
             views.show_question(turn.question)
             with st.chat_message("assistant"):
-                views.show_answer(i, turn, registry)
+                views.show_answer(i, turn, registry, member)
         live = st.container()
     prompt = st.chat_input("Ask a question about the papers" if docs else "Add papers on the Papers tab first",
                            disabled=not docs, key="question", max_chars=2000)
@@ -155,7 +176,7 @@ if chat.open:
 
 if papers.open:
     with papers:
-        views.papers_tab(assistant, settings, member)
+        views.papers_tab(assistant, settings, who)
 
 if decisions.open:
     with decisions:
@@ -167,7 +188,7 @@ if actions.open:
 
 with conversation_slot:
     if turns:
-        st.download_button("Export conversation (Markdown)", data=views.conversation_markdown(turns, settings.role),
+        st.download_button("Export conversation (Markdown)", data=views.conversation_markdown(turns, who.role),
                            file_name=f"committee-conversation-{date.today().isoformat()}.md", mime="text/markdown",
                            on_click="ignore", icon=":material/download:", key="export")
         st.button("New conversation", on_click=new_conversation, icon=":material/restart_alt:")

@@ -104,7 +104,7 @@ class Assistant:
         register_lines, register_passages = self._from_registers(question, filters, passages)
         listed = bool(register_lines) and register_lines[0][:1].isdigit() or \
             bool(register_lines) and register_lines[0].startswith("No ")
-        top = [self._completed(p) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
+        top = [self._completed(p, filters) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
         citations = self._citations(top)
         units = extractive.score_units(question, top, self.library.vectors.embedder.embed_sentences, self.retriever.coverage)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
@@ -198,11 +198,11 @@ class Assistant:
                                 path=p.path, doc_id=p.doc_id))
         return out
 
-    def _passage_for(self, doc_id: str, first: int, last: int, needle: str, minute: str | None = None) -> Passage | None:
+    def _passage_for(self, filters: Filters, doc_id: str, first: int, last: int, needle: str, minute: str | None = None) -> Passage | None:
         """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
         rows = self.registry.db.execute(
-            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? ORDER BY ordinal",
-            (doc_id, first, last)).fetchall()
+            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? "
+            f"{_visible(filters)} ORDER BY ordinal", (doc_id, first, last)).fetchall()
         found = self.registry.chunks_by_id([r[0] for r in rows])
         probe = re.sub(r"\s+", " ", needle).lower()[:40]
         candidates = [Passage.from_row(r, 1.0) for r in found.values()]
@@ -229,7 +229,7 @@ class Assistant:
             for score, row in scored[:2]:
                 if score < 0.45 or (lines and score < scored[0][0] * 0.9):
                     break
-                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
                 if p is None:
                     continue
                 n = _cite(cited, p)
@@ -250,7 +250,7 @@ class Assistant:
             for score, row in scored[:1]:
                 if score < 0.45:
                     break
-                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
                 if p is None:
                     continue
                 n = _cite(cited, p)
@@ -263,7 +263,7 @@ class Assistant:
                             key=lambda t: -t[0])
             if scored and scored[0][0] >= 0.45:
                 row = scored[0][1]
-                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["recommendation"][:40])
+                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["recommendation"][:40])
                 if p is not None:
                     n = _cite(cited, p)
                     lines.append(f"Item {row['item']} ({row['item_title']}) of the {_nice_date(row['meeting_date'])} "
@@ -287,7 +287,7 @@ class Assistant:
                 label += f" for {owner}"
             lines.append(f"{len(rows)} {label} in the action logs:" if rows else f"No {label} in the action logs.")
             for row in rows[:10]:
-                self._cite_action(row, lines, cited)
+                self._cite_action(row, filters, lines, cited)
             return True
         if DECISION_LIST.search(text):
             topic = DECISION_LIST.sub(" ", text)
@@ -296,7 +296,7 @@ class Assistant:
                 return False
             lines.append(f"{len(rows)} decisions found in the minutes, oldest first:")
             for row in rows[:10]:
-                p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
                 if p is not None:
                     n = _cite(cited, p)
                     lines.append(f"- Minute {row['minute']} ({row['title']}), {_nice_date(row['meeting_date'])}: "
@@ -313,7 +313,7 @@ class Assistant:
         for e in events:
             if (e["doc_id"], e["minute"]) == (row["doc_id"], row["minute"]):
                 continue
-            p = self._passage_for(e["doc_id"], e["pages"][0], e["pages"][1], e["text"], e["minute"])
+            p = self._passage_for(filters, e["doc_id"], e["pages"][0], e["pages"][1], e["text"], e["minute"])
             if p is None:
                 continue
             n = _cite(cited, p)
@@ -322,8 +322,8 @@ class Assistant:
             lines.append(f"On the same matter, {when}: minute {e['minute']} ({_nice_date(e['date'])}): "
                          f"{e['text'][:300]} [{n}]{current}")
 
-    def _cite_action(self, row: dict, lines: list[str], cited: list[Passage]) -> None:
-        p = self._passage_for(row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+    def _cite_action(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
+        p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
         if p is None:
             return
         n = _cite(cited, p)
@@ -365,8 +365,8 @@ class Assistant:
             if scored and scored[0][0] >= 0.3:
                 row = scored[0][1]
                 doc = next(d for d in docs if d["doc_id"] == row["doc_id"])
-                p = self._passage_for(row["doc_id"], 1, row["pages"][0] - 1, row["title"][:30]) or \
-                    self._passage_for(row["doc_id"], row["pages"][0], row["pages"][0], "")
+                p = self._passage_for(filters, row["doc_id"], 1, row["pages"][0] - 1, row["title"][:30]) or \
+                    self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][0], "")
                 if p is not None:
                     n = _cite(cited, p)
                     lines.append(f"Item {row['item']} of the {doc['committee']} {_nice_date(doc['meeting_date'])} "
@@ -376,7 +376,7 @@ class Assistant:
             minutes = [r for r in self.registry.decisions(filters) if r["doc_id"] in ids]
             if minutes:
                 first = min(minutes, key=lambda r: r["pages"][0])
-                p = self._minutes_opening(first["doc_id"], first["pages"][0])
+                p = self._minutes_opening(filters, first["doc_id"], first["pages"][0])
                 if p is not None:
                     n = _cite(cited, p)
                     opening = " ".join(extractive.split_units(p.text)[:4])
@@ -385,7 +385,7 @@ class Assistant:
         elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
             doc = docs[0]
             if doc["venue"]:
-                p = self._passage_for(doc["doc_id"], 1, 3, doc["venue"][:30])
+                p = self._passage_for(filters, doc["doc_id"], 1, 3, doc["venue"][:30])
                 if p is not None:
                     n = _cite(cited, p)
                     times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
@@ -393,14 +393,15 @@ class Assistant:
                     lines.append(f"The {doc['committee']} meeting of {_nice_date(doc['meeting_date'])}{when} "
                                  f"is held at: {doc['venue']} [{n}]")
 
-    def _completed(self, passage: Passage) -> Passage:
+    def _completed(self, passage: Passage, filters: Filters) -> Passage:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
         if re.search(r"[.!?:;)]\s*$", passage.text):
             return passage
         row = self.registry.db.execute(
             "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
             "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
-            "AND coalesce(c.minute, '') = coalesce(p.minute, '')", (passage.chunk_id,)).fetchone()
+            "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
+            f"{_visible(filters, 'c')}", (passage.chunk_id,)).fetchone()
         if row is None:
             return passage
         nxt = self.registry.chunks_by_id([row[0]])[row[0]]
@@ -418,11 +419,11 @@ class Assistant:
         return replace(passage, text=passage.text + "\n" + "\n".join(tail), last_page=max(
             passage.last_page, nxt["first_page"] if len(tail) < len(lines) else nxt["last_page"]))
 
-    def _minutes_opening(self, doc_id: str, page: int) -> Passage | None:
+    def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
         row = self.registry.db.execute(
             "SELECT chunk_id FROM chunks WHERE doc_id = ? AND first_page <= ? AND last_page >= ? "
-            "ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
+            f"{_visible(filters)} ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
         found = self.registry.chunks_by_id([row[0]]) if row else {}
         return Passage.from_row(found[row[0]], 1.0) if found else None
 
@@ -435,6 +436,11 @@ DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+c
                            r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
                            r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
+
+
+def _visible(filters: Filters, alias: str = "") -> str:
+    """The SQL condition that keeps restricted chunks out of a lookup for a session that may not see them."""
+    return "" if filters.include_restricted else f"AND {alias + '.' if alias else ''}restricted = 0"
 
 
 def _months_in(text: str) -> set[int]:

@@ -616,6 +616,14 @@ def paper_expander(doc: dict, items: list[dict], registry, member: bool = False)
         if doc.get("venue"):
             facts.append(f"Venue: {doc['venue']}")
         st.caption(esc(" · ".join(facts)))
+        if items and doc.get("meeting_date"):
+            st.download_button("Download the meeting briefing (Markdown)", key=f"brief-{doc['doc_id']}",
+                               data=lambda d=doc: meeting_briefing(registry, d, member),
+                               file_name=f"briefing-{safe_name(doc.get('committee') or 'meeting')}-"
+                                         f"{doc['meeting_date']}.md",
+                               mime="text/markdown", on_click="ignore", icon=":material/description:",
+                               help="Each item with its pages, the recommendation, key figures, earlier decisions "
+                                    "and open actions, every line cited.")
         if items:
             frame = pd.DataFrame([{"Item": i["item"], "Title": i["title"], "Pages": _pages(i["pages"])}
                                   for i in items])
@@ -634,6 +642,13 @@ def paper_expander(doc: dict, items: list[dict], registry, member: bool = False)
                       member=member)
             download_paper(doc["path"], doc["source"], int(page), key=f"dl-{doc['doc_id']}", doc_id=doc["doc_id"],
                            registry=registry, member=member)
+
+
+def meeting_briefing(registry, doc: dict, member: bool = False) -> str:
+    """The briefing ``committee brief`` writes, for the meeting of this paper, built with the session's role."""
+    from assistant.registers import briefing
+
+    return briefing(registry, doc["meeting_date"], doc.get("committee"), filters_for(member))
 
 
 def merge_reports(a, b):

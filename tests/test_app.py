@@ -194,6 +194,18 @@ def test_papers_tab_lists_meetings_with_items_and_opens_one(app):
     assert {"Item", "Title", "Pages"} <= set(items.columns) and "4" in set(items["Item"])
     app.selectbox(key=f"item-{doc_id}").set_value(1).run()  # item 4, Willow Court: its first page
     assert not app.exception and len(app.get("image")) == 1
+    buttons = [b.proto.label for b in app.get("download_button")]
+    assert "Download the meeting briefing (Markdown)" in buttons
+
+
+def test_meeting_briefing_offered_in_the_app_is_the_cli_briefing(library):
+    from assistant import views
+
+    registry = library.registry
+    doc = next(d for d in registry.documents() if d["source"] == PACK_2018)
+    text = views.meeting_briefing(registry, doc)
+    assert text.startswith("# Adults Committee — 6 Sep 2018")
+    assert "## Item 4:" in text and "## Item 9:" in text
 
 
 def _documents():
@@ -219,7 +231,7 @@ the pothole repair programme and the budget of 1.2 million pounds.
 
 def test_empty_library_says_how_to_add_papers_then_an_upload_is_ingested(tmp_path, library):
     data = tmp_path / "empty-data"
-    with committee_env(COMMITTEE_DATA=data):
+    with committee_env(COMMITTEE_DATA=data, COMMITTEE_OPEN_UPLOAD=1):  # open mode: uploads only when allowed
         at = start()
         text = shown(at)
         assert "There are no papers in the library yet" in text

@@ -69,6 +69,15 @@ def test_marked_exempt_pages_are_restricted_but_published_minutes_stay_public(fr
     assert {(r[0], r[1]) for r in rows} == {(1, 0), (2, 1), (3, 0)}
     public = [d["minute"] for d in fresh_library.registry.decisions()]
     assert "13" in public
+    # looking up the passage behind a register row never reaches a restricted page for a public session
+    from index.filters import Filters
+
+    doc_id = fresh_library.registry.documents()[0]["doc_id"]
+    assistant = _assistant(fresh_library)
+    found = assistant._passage_for(Filters(), doc_id, 1, 3, "The Nightingale House site will be sold")
+    assert found is not None and found.first_page != 2
+    found = assistant._passage_for(Filters(include_restricted=True), doc_id, 1, 3, "The Nightingale House site will")
+    assert found is not None and found.first_page == 2
 
 
 # ---- bad input ---------------------------------------------------------------------------------------------

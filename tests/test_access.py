@@ -1,0 +1,370 @@
+"""Access control in the app: who may read exempt papers and who may add papers.
+
+The pure rules in assistant/access.py first; then the real app (streamlit.testing) over a fresh library holding
+one published paper, one exempt paper and one published paper with an exempt page, in the open, password and
+oidc sign-in modes."""
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+from test_app import ask, plain, shown
+
+from assistant import access
+
+SECRET_FACT_Q = "Who is the Quillmoor depot to be sold to?"
+SECRET_FILE = "highways-exempt-depot-report-2020-03-05.txt"
+PUBLIC_FILE = "highways-minutes-2020-03-05.txt"
+MIXED_FILE = "highways-minutes-2020-03-12.txt"
+
+PUBLIC_PAPER = """Highways and Transport Committee
+
+Minutes of the meeting held on 5 March 2020 at Shire Hall, Cambridge.
+
+1. APOLOGIES FOR ABSENCE
+Apologies were received from Councillor Smith.
+
+2. ROAD SAFETY SCHEME
+The Committee considered the road safety scheme for the A10 and the depot review programme. It was resolved
+unanimously to approve the road safety scheme for the A10 corridor.
+"""
+
+SECRET_PAPER = """Highways and Transport Committee
+
+Report to the meeting of 5 March 2020.
+
+DISPOSAL OF THE QUILLMOOR DEPOT
+
+The Quillmoor depot is no longer needed for highway maintenance. Officers recommend that the Quillmoor depot
+be sold to Brackenfield Holdings Limited for 3.4 million pounds, the best of four sealed bids received.
+"""
+
+# minutes whose second minute, on page 2, is exempt (marked at the top of its page)
+MIXED_PAPER = ("Highways and Transport Committee\n\nMinutes of the meeting held on 12 March 2020 at Shire Hall, "
+               "Cambridge.\n\n1. POTHOLE REPAIR PROGRAMME\nThe pothole repair programme for 2020-21 will cover 400 "
+               "roads in Fenland. It was resolved to approve the pothole repair programme.\n"
+               "\f"
+               "2. POTHOLE REPAIR CONTRACT\nNOT FOR PUBLICATION\n"
+               "The Zanthorpe Surfacing tender for the pothole repairs was 1.9 million pounds, the lowest price. It was "
+               "resolved to accept the Zanthorpe Surfacing tender.\n")
+
+PASSWORDS = {"mia": "member-pass", "uma": "uploader-pass", "pat": "public-pass"}
+USERS = {"mia": {"password_sha256": hashlib.sha256(b"member-pass").hexdigest(), "roles": ["member"]},
+         "uma": {"password_sha256": hashlib.sha256(b"uploader-pass").hexdigest(), "roles": ["uploader"]},
+         "pat": {"password_sha256": hashlib.sha256(b"public-pass").hexdigest(), "roles": []}}
+
+
+# ---- the rules, without Streamlit ------------------------------------------------------------------------------
+def test_a_good_password_gives_the_users_roles_and_anything_else_gives_none():
+    assert access.roles_for_password(USERS, "mia", "member-pass") == {"member"}
+    assert access.roles_for_password(USERS, " MIA ", "member-pass") == {"member"}  # the name's case and spaces
+    assert access.roles_for_password(USERS, "uma", "uploader-pass") == {"uploader"}
+    assert access.roles_for_password(USERS, "pat", "public-pass") == set()  # signed in, but public
+    assert access.roles_for_password(USERS, "mia", "uploader-pass") is None  # another user's password
+    assert access.roles_for_password(USERS, "mia", "Member-pass") is None  # passwords are case-sensitive
+    assert access.roles_for_password(USERS, "mia", "") is None
+    assert access.roles_for_password(USERS, "nobody", "member-pass") is None
+    assert access.roles_for_password(USERS, "", "") is None
+    assert access.roles_for_password({}, "mia", "member-pass") is None
+    assert access.roles_for_password(None, "mia", "member-pass") is None
+
+
+def test_password_entries_are_read_strictly():
+    digest = hashlib.sha256(b"pw").hexdigest()
+    users = {"a": {"password_sha256": digest.upper(), "roles": "member"},  # one role as a string; hex in capitals
+             "b": {"password_sha256": "not-a-hash", "roles": ["member"]},
+             "c": {"roles": ["member"]},
+             "d": {"password_sha256": digest, "roles": ["Member", "admin", "public", "uploader"]},
+             "e": "not a table"}
+    assert access.roles_for_password(users, "a", "pw") == {"member"}
+    assert access.roles_for_password(users, "b", "pw") is None
+    assert access.roles_for_password(users, "c", "pw") is None
+    assert access.roles_for_password(users, "d", "pw") == {"member", "uploader"}  # unknown roles are ignored
+    assert access.roles_for_password(users, "e", "pw") is None
+    assert access.roles_of_user(users, "d") == {"member", "uploader"} and access.roles_of_user(users, "z") is None
+    assert access.password_hash("pw") == digest
+
+
+def test_passwords_are_compared_in_constant_time(monkeypatch):
+    calls = []
+    real = access.hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(access.hmac, "compare_digest", spy)
+    assert access.roles_for_password(USERS, "mia", "member-pass") == {"member"}
+    assert access.roles_for_password(USERS, "nobody", "x") is None  # an unknown user is compared too
+    assert len(calls) == 2 and calls[0][1] == USERS["mia"]["password_sha256"].encode()
+
+
+def test_email_mapping_gives_roles_and_unlisted_users_are_public():
+    mapping = {"Clerk@Council.gov.uk": ["member", "uploader"], "cllr@council.gov.uk": ["member"]}
+    assert access.roles_for_email(mapping, "clerk@council.gov.uk") == {"member", "uploader"}
+    assert access.roles_for_email(mapping, " CLLR@council.gov.uk ") == {"member"}
+    assert access.roles_for_email(mapping, "someone@example.com") == set()
+    assert access.roles_for_email(mapping, None) == set() and access.roles_for_email(mapping, "") == set()
+    assert access.roles_for_email(None, "clerk@council.gov.uk") == set()
+    # st.user: roles only for a signed-in user whose provider has not said the address is unverified
+    assert access.roles_for_oidc_user(mapping, {"is_logged_in": True, "email": "cllr@council.gov.uk"}) == {"member"}
+    assert access.roles_for_oidc_user(mapping, {"email": "cllr@council.gov.uk"}) == set()  # a local run, no sign-in
+    assert access.roles_for_oidc_user(mapping, {"is_logged_in": False, "email": "cllr@council.gov.uk"}) == set()
+    assert access.roles_for_oidc_user(mapping, {"is_logged_in": True, "email": "cllr@council.gov.uk",
+                                                "email_verified": False}) == set()
+
+
+def test_upload_permission_and_modes():
+    assert not access.can_upload(set(), "open")
+    assert access.can_upload(set(), "open", open_upload=True)
+    assert not access.can_upload({"uploader"}, "open")  # nobody signs in in open mode
+    assert access.can_upload({"uploader"}, "password") and access.can_upload({"member", "uploader"}, "oidc")
+    assert not access.can_upload({"member"}, "password") and not access.can_upload(set(), "oidc", open_upload=True)
+    assert access.sees_restricted({"member"}) and not access.sees_restricted({"uploader"})
+    assert access.auth_mode({}) == "open" and access.auth_mode({"COMMITTEE_AUTH": " Password "}) == "password"
+    with pytest.raises(ValueError, match="pasword"):
+        access.auth_mode({"COMMITTEE_AUTH": "pasword"})
+    assert access.open_upload({"COMMITTEE_OPEN_UPLOAD": "1"}) and not access.open_upload({})
+    who = access.Access("password", "uma", frozenset({"member", "uploader"}))
+    assert (who.role, who.describe(), who.uploader) == ("member", "member and uploader", True)
+    assert access.Access().role == "public" and not access.Access().uploader
+    assert access.Access(uploads_open=True).uploader  # open mode with COMMITTEE_OPEN_UPLOAD=1
+
+
+# ---- the app ------------------------------------------------------------------------------------------------------
+@pytest.fixture()
+def data(tmp_path, fresh_library):
+    """A library of one published paper, one exempt paper and one published paper with an exempt page."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for name, text in ((PUBLIC_FILE, PUBLIC_PAPER), (SECRET_FILE, SECRET_PAPER), (MIXED_FILE, MIXED_PAPER)):
+        (folder / name).write_text(text)
+    assert fresh_library.ingest([folder / PUBLIC_FILE, folder / MIXED_FILE]).ok
+    assert fresh_library.ingest([folder / SECRET_FILE], restricted=True).ok
+    return fresh_library.settings.data_dir
+
+
+@pytest.fixture()
+def env(monkeypatch, data):
+    """Only the variables a test sets: the fresh library and a sign-in mode."""
+    for key in [k for k in os.environ if k.startswith("COMMITTEE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("COMMITTEE_DATA", str(data))
+
+    def mode(auth: str, **more) -> None:
+        monkeypatch.setenv("COMMITTEE_AUTH", auth)
+        for key, value in more.items():
+            monkeypatch.setenv(key, str(value))
+    return mode
+
+
+def run(user: dict | None = None, **secrets):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    if user is not None:
+        at.user = user
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at, name: str, password: str | None = None):
+    at.sidebar.text_input(key="auth-name").set_value(name)
+    at.sidebar.text_input(key="auth-password").set_value(PASSWORDS.get(name, "") if password is None else password)
+    next(b for b in at.sidebar.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def papers_tab(at):
+    at.session_state["page"] = "Papers"
+    at.run()
+    assert not at.exception, at.exception
+    return [e.label for e in at.expander]
+
+
+def sources(turn) -> set[str]:
+    return {c.source for c in turn.answer.citations}
+
+
+def sidebar_text(at) -> str:
+    return "\n".join(plain(e.value) for kind in ("markdown", "caption", "warning", "error")
+                     for e in getattr(at.sidebar, kind))
+
+
+def assert_public_view(at) -> None:
+    """A public session: the exempt fact is not found, nothing of the exempt paper shows, no uploader."""
+    turn = ask(at, SECRET_FACT_Q)
+    assert turn.answer.abstained, turn.answer.answer
+    assert SECRET_FILE not in sources(turn)
+    assert "Brackenfield" not in shown(at) and "Zanthorpe" not in shown(at)
+    labels = papers_tab(at)
+    assert any(PUBLIC_FILE in label for label in labels) and not any(SECRET_FILE in label for label in labels)
+    assert not at.get("file_uploader")
+    assert "Viewing as the public: published papers only." in sidebar_text(at)
+
+
+def test_open_mode_is_public_and_offers_no_uploads(env):
+    env("open")
+    at = run()
+    assert "2 papers · " in shown(at)  # the exempt paper is not counted
+    assert_public_view(at)
+    assert "Papers are added by the council's committee services team" in shown(at)
+    assert not any(b.label == "Sign in" for b in at.sidebar.button)
+
+
+def test_open_mode_ignores_committee_role_member(env):
+    env("open", COMMITTEE_ROLE="member")  # the CLI's role is not the app's: members must sign in
+    assert_public_view(run())
+
+
+def test_open_mode_uploads_when_allowed(env):
+    env("open", COMMITTEE_OPEN_UPLOAD=1)
+    at = run()
+    papers_tab(at)
+    assert at.get("file_uploader") and not at.get("checkbox")  # no exempt box: only members may restrict
+
+
+def test_password_mode_member_signs_in_and_the_exempt_fact_is_cited(env):
+    env("password")
+    at = run(committee_users=USERS)
+    assert_public_view(at)  # before signing in
+    at.session_state["page"] = "Chat"
+    at.run()
+    sign_in(at, "mia")
+    assert "Signed in as mia · member" in sidebar_text(at)
+    assert "Viewing as a member: exempt papers are included." in sidebar_text(at)
+    assert len(at.session_state["turns"]) == 0  # the public conversation is not carried over
+    assert "3 papers · " in shown(at)
+    turn = ask(at, SECRET_FACT_Q)
+    assert not turn.answer.abstained and SECRET_FILE in sources(turn), turn.answer.answer
+    assert "Brackenfield Holdings" in shown(at)
+    labels = papers_tab(at)
+    assert any(SECRET_FILE in label and label.endswith("· exempt") for label in labels)
+    assert not at.get("file_uploader")  # a member is not an uploader
+    assert "Papers can be added by signed-in users with the uploader role" in shown(at)
+    # signing out forgets the conversation: nothing exempt stays on the page
+    at.session_state["page"] = "Chat"
+    at.run()
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert not at.exception
+    assert at.session_state["turns"] == [] and "Brackenfield" not in shown(at)
+    assert "Viewing as the public" in sidebar_text(at) and "2 papers · " in shown(at)
+
+
+def test_a_wrong_password_is_refused_and_the_session_stays_public(env, monkeypatch):
+    from assistant import views
+
+    monkeypatch.setattr(views, "SIGN_IN_DELAY_S", 0)
+    env("password")
+    at = run(committee_users=USERS)
+    sign_in(at, "mia", "guess")
+    assert [plain(e.value) for e in at.sidebar.error] == ["That user name and password do not match; please "
+                                                           "try again."]
+    sign_in(at, "nobody", "member-pass")
+    assert len(at.sidebar.error) == 1 and "Signed in as" not in sidebar_text(at)
+    assert_public_view(at)
+
+
+def test_an_uploader_sees_the_uploader_and_a_public_user_does_not(env):
+    env("password")
+    at = sign_in(run(committee_users=USERS), "pat")
+    assert "Signed in as pat · public" in sidebar_text(at)
+    assert_public_view(at)
+    at = sign_in(run(committee_users=USERS), "uma")
+    assert "Signed in as uma · public and uploader" in sidebar_text(at)
+    labels = papers_tab(at)
+    assert at.get("file_uploader") and not at.get("checkbox")  # may add papers, but not mark them exempt
+    assert not any(SECRET_FILE in label for label in labels)
+
+
+def test_an_uploader_who_is_not_a_member_cannot_publish_an_exempt_paper(env, data):
+    env("password")
+    at = sign_in(run(committee_users=USERS), "uma")
+    papers_tab(at)
+    at.file_uploader(key="upload-files").set_value([("depot.txt", SECRET_PAPER.encode(), "text/plain")])
+    next(b for b in at.button if b.label == "Add to the library").click().run()
+    assert not at.exception, at.exception
+    text = shown(at)
+    assert "depot.txt is already in the library, so it was skipped." in text and SECRET_FILE not in text
+    from index.registry import Registry
+
+    secret = [d for d in Registry(data / "registry.sqlite").documents(True) if d["source"] == SECRET_FILE]
+    assert len(secret) == 1 and secret[0]["restricted"] == 1  # still exempt
+    at.session_state["page"] = "Chat"
+    at.run()
+    assert SECRET_FILE not in sources(ask(at, SECRET_FACT_Q))
+
+
+def test_without_a_user_list_password_mode_says_so_and_is_public(env):
+    env("password")
+    at = run()
+    assert "Sign-in is not set up (no committee_users" in sidebar_text(at)
+    assert_public_view(at)
+
+
+def test_an_unknown_mode_stops_the_app(env):
+    env("secret-handshake")
+    at = run()
+    assert [plain(e.value) for e in at.error] == ["COMMITTEE_AUTH='secret-handshake' is not a sign-in mode; use one "
+                                                  "of open, password, oidc."]
+    assert not at.chat_input
+
+
+def test_oidc_roles_come_from_the_email(env):
+    env("oidc")
+    roles = {"clerk@council.gov.uk": ["member", "uploader"], "test@example.com": ["member"]}
+    at = run(committee_roles=roles)  # a local run reports test@example.com without anyone signing in
+    assert "Sign-in is not set up (no [auth] section" in sidebar_text(at)
+    assert_public_view(at)
+    at = run({"is_logged_in": True, "email": "Clerk@Council.gov.uk", "name": "Chris Clerk"}, committee_roles=roles)
+    assert "Signed in as Chris Clerk · member and uploader" in sidebar_text(at)
+    turn = ask(at, SECRET_FACT_Q)
+    assert SECRET_FILE in sources(turn) and not turn.answer.abstained
+    papers_tab(at)
+    assert at.get("file_uploader") and at.get("checkbox")  # a member uploader may mark papers exempt
+    at = run({"is_logged_in": True, "email": "visitor@example.com", "name": "Vi"}, committee_roles=roles)
+    assert "Signed in as Vi · public" in sidebar_text(at)
+    assert_public_view(at)
+
+
+def test_an_exempt_page_of_a_published_paper_is_not_shown_or_downloadable_to_the_public(env, data):
+    from index.registry import Registry
+
+    env("password")
+    doc_id = next(d["doc_id"] for d in Registry(data / "registry.sqlite").documents() if d["source"] == MIXED_FILE)
+    at = run(committee_users=USERS)
+    turn = ask(at, "What was the Zanthorpe Surfacing tender price for the pothole repairs?")
+    assert turn.answer.abstained and "1.9 million" not in shown(at)
+    assert all(c.pages == [1] for c in turn.answer.citations if c.source == MIXED_FILE)
+    at.session_state["page"] = "Decisions"
+    at.run()
+    minutes = at.dataframe[0].value
+    assert list(minutes[minutes["Paper"] == MIXED_FILE]["Minute"]) == ["1"]  # minute 2 is exempt
+    papers_tab(at)
+    at.session_state[f"paper-{doc_id}"] = True
+    at.run()
+    at.number_input(key=f"page-{doc_id}").set_value(1).run()
+    assert "pothole repair programme for 2020-21" in "\n".join(t.value for t in at.text)
+    assert f"{MIXED_FILE} has pages that are exempt from publication, so only members can download it." in shown(at)
+    assert not [b for b in at.get("download_button") if b.label == "Download the paper"]
+    at.number_input(key=f"page-{doc_id}").set_value(2).run()
+    assert f"Page 2 of {MIXED_FILE} is exempt from publication, so only members can see it." in shown(at)
+    assert "Zanthorpe" not in "\n".join(t.value for t in at.text)
+    # a member sees the page and may download the paper
+    sign_in(at, "mia")
+    papers_tab(at)
+    at.session_state[f"paper-{doc_id}"] = True
+    at.run()
+    at.number_input(key=f"page-{doc_id}").set_value(2).run()
+    assert "Zanthorpe Surfacing tender" in "\n".join(t.value for t in at.text)
+    assert [b for b in at.get("download_button") if b.label == "Download the paper"]
+    at.session_state["page"] = "Decisions"
+    at.run()
+    minutes = at.dataframe[0].value
+    assert list(minutes[minutes["Paper"] == MIXED_FILE]["Minute"]) == ["1", "2"]
