@@ -40,8 +40,10 @@ def main(ctx: click.Context, data, chroma_host, chroma_port, role) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--restricted", is_flag=True, help="Mark these files as exempt (not for publication).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that parse and embed in parallel (default COMMITTEE_INGEST_WORKERS, 1).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, workers: int | None) -> None:
     """Ingest papers (files or folders). Unchanged files are skipped; the exit status is 1 if any failed.
 
     Example: committee ingest ~/papers/adults-committee/
@@ -62,7 +64,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool) -> Non
             bar.update(task, description=name[:40])
             bar.advance(task)
 
-        report = library.ingest(paths, restricted=restricted, progress=step)
+        report = library.ingest(paths, restricted=restricted, progress=step, workers=workers)
     for _, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     for warning in report.warnings:

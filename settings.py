@@ -40,6 +40,7 @@ class Settings:
     role: str = "public"  # [COMMITTEE_ROLE] public | member (member sees restricted papers)
     max_upload_mb: int = 100  # [COMMITTEE_MAX_UPLOAD_MB]
     max_pages: int = 2000  # [COMMITTEE_MAX_PAGES] larger files are refused
+    ingest_workers: int = 1  # [COMMITTEE_INGEST_WORKERS] processes that parse and embed papers in parallel
 
     @property
     def registry_path(self) -> Path:

@@ -5,20 +5,28 @@ parse and embed (no writes) → add the new chunks to Chroma → one SQLite tran
 swaps the paper's rows → old chunks are removed from Chroma. Chunks in Chroma that
 the registry does not know are never shown (results are joined to the registry)
 and are swept at the start of the next ingest.
+
+One ingest writes at a time per data folder (a lock; a second waits). Parsing and
+embedding, the costly part, can run in several worker processes (``workers``); the
+writes stay in this process, one paper at a time, so the store never sees two writers.
 """
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from types import SimpleNamespace
+from typing import Callable, Iterable, Iterator
 
 from index.registry import Registry
 from index.vectors import VectorStore
 from ingest.chunker import TokenCounter
-from ingest.models import Chunk, Paper, PaperError
+from ingest.models import Chunk, Paper, PaperError, ParsedPaper
 from ingest.pipeline import file_hash, parse_paper
 from ingest.readers import SUPPORTED
 from settings import Settings
@@ -101,18 +109,34 @@ class Library:
         return len(orphans)
 
     def ingest(self, paths: Iterable[Path], restricted: bool = False,
-               progress: Callable[[str], None] | None = None) -> IngestReport:
+               progress: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
+        """Ingest files and folders; ``workers`` (default ``Settings.ingest_workers``) processes parse and embed."""
+        workers = workers or self.settings.ingest_workers
         start = time.perf_counter()
         report = IngestReport()
         files = find_files(paths)
         report.files = len(files)
         with ingest_lock(self.settings.data_dir):
             self.sweep_orphans()
+            todo: list[tuple[Path, os.stat_result, str]] = []
             for path in files:
+                try:
+                    work = self._needs_work(path, restricted, report)
+                except PaperError as exc:
+                    report.failed.append((str(path), str(exc)))
+                    work = None
+                if work is not None:
+                    todo.append((path, *work))
+                elif progress:
+                    progress(path.name)
+            for (path, stat, content_hash), result in zip(todo, self._prepared(todo, restricted, workers)):
                 if progress:
                     progress(path.name)
                 try:
-                    self._ingest_one(path, restricted, report)
+                    if isinstance(result, BaseException):
+                        raise result
+                    if not self._skip(path, restricted, report, str(path.resolve()), stat, content_hash):
+                        self._write(path, stat, result, report)  # unless a copy earlier in this run was written
                 except PaperError as exc:
                     report.failed.append((str(path), str(exc)))
                 except Exception as exc:  # a bug must not stop the other files either
@@ -121,7 +145,8 @@ class Library:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _ingest_one(self, path: Path, restricted: bool, report: IngestReport) -> None:
+    def _needs_work(self, path: Path, restricted: bool, report: IngestReport) -> tuple[os.stat_result, str] | None:
+        """(stat, content hash) of a file to parse, or None when it is unchanged or a copy of a paper held."""
         if not path.exists():
             raise PaperError(f"{path}: no such file; check the path.")
         stat = path.stat()
@@ -129,13 +154,45 @@ class Library:
             raise PaperError(f"{path.name}: larger than {self.settings.max_upload_mb} MB; split it or raise "
                              "COMMITTEE_MAX_UPLOAD_MB.")
         key = str(path.resolve())
+        if self._skip(path, restricted, report, key, stat, None):
+            return None
+        content_hash = file_hash(path)
+        if self._skip(path, restricted, report, key, stat, content_hash):
+            return None
+        return stat, content_hash
+
+    def _prepared(self, todo: list, restricted: bool, workers: int) -> Iterator[Prepared | BaseException]:
+        """Each file parsed and embedded, in order; here, or in ``workers`` processes when there are several."""
+        jobs = [(path, content_hash, restricted) for path, _, content_hash in todo]
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                try:
+                    yield prepare(self, *job)
+                except Exception as exc:
+                    yield exc
+            return
+        workers = min(workers, len(jobs))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+                                 initargs=(self.settings, threads)) as pool:
+            futures = [pool.submit(_prepare_in_worker, *job) for job in jobs]
+            for future in futures:
+                try:
+                    yield future.result()
+                except Exception as exc:
+                    yield exc
+
+    def _skip(self, path: Path, restricted: bool, report: IngestReport, key: str, stat, content_hash: str | None
+              ) -> bool:
+        """True when the file needs no work: unchanged since it was read, or the same content as a paper held."""
         state = self.registry.file_state(key)
         if state and state["size"] == stat.st_size and state["mtime"] == stat.st_mtime:
             doc = self.registry.document(state["doc_id"])
             if doc is not None and bool(doc["restricted"]) == restricted:
                 report.unchanged += 1
-                return
-        content_hash = file_hash(path)
+                return True
+        if content_hash is None:
+            return False
         doc_id = content_hash[:32]
         existing = self.registry.document(doc_id)
         if existing is not None and bool(existing["restricted"]) == restricted:
@@ -144,20 +201,20 @@ class Library:
             else:
                 report.unchanged += 1
             self.registry.record_file(key, doc_id, stat.st_size, stat.st_mtime)
-            return
-        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, restricted, content_hash)
-        if parsed.paper.page_count > self.settings.max_pages:
-            raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
-                             f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
+            return True
+        return False
+
+    def _write(self, path: Path, stat: os.stat_result, prepared: Prepared, report: IngestReport) -> None:
+        """Chroma first, then the registry in one transaction, then the old chunks go: never half a paper."""
+        parsed, embeddings = prepared.parsed, prepared.embeddings
+        key = str(path.resolve())
+        state = self.registry.file_state(key)
         previous = state["doc_id"] if state else None
-        old_ids = self.registry.chunk_ids_of(previous) if previous and previous != doc_id else set()
-        texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
-        embeddings = self.vectors.embedder.embed(texts) if texts else []
+        old_ids = self.registry.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
         self.vectors.add([c.chunk_id for c in parsed.chunks], [c.text for c in parsed.chunks], embeddings,
                          [_metadata(parsed.paper, c) for c in parsed.chunks])
         self.registry.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous)
-        new_ids = {c.chunk_id for c in parsed.chunks}
-        self.vectors.delete(sorted(old_ids - new_ids))
+        self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
         report.ingested += 1
         report.warnings.extend(parsed.warnings)
         report.pages += len(parsed.pages)
@@ -165,3 +222,46 @@ class Library:
         report.minutes += len(parsed.minutes)
         report.actions += len(parsed.actions)
         report.chunks += len(parsed.chunks)
+
+
+@dataclass
+class Prepared:
+    """A paper parsed and its chunks embedded: everything a write needs, computed without touching the index."""
+
+    parsed: ParsedPaper
+    embeddings: list[list[float]]
+
+
+def prepare(library: Library, path: Path, content_hash: str, restricted: bool) -> Prepared:
+    parsed = parse_paper(path, library.count_tokens, library.settings.chunk_tokens, restricted, content_hash)
+    if parsed.paper.page_count > library.settings.max_pages:
+        raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
+                         f"{library.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
+    texts = [embedding_text(parsed.paper, c, library.count_tokens) for c in parsed.chunks]
+    return Prepared(parsed, library.vectors.embedder.embed(texts) if texts else [])
+
+
+class _Worker:
+    """What a worker process keeps between files: the tokenizer and the embedding model, loaded once."""
+
+    def __init__(self, settings: Settings):
+        from index.vectors import SentenceEmbedding
+
+        self.settings = settings
+        self.count_tokens = TokenCounter(settings.embedding_model)
+        self.vectors = SimpleNamespace(embedder=SentenceEmbedding(settings.embedding_model))
+
+
+_worker: _Worker | None = None  # one per worker process, set by its initializer
+
+
+def _start_worker(settings: Settings, threads: int) -> None:
+    import torch
+
+    global _worker
+    torch.set_num_threads(threads)
+    _worker = _Worker(settings)
+
+
+def _prepare_in_worker(path: Path, content_hash: str, restricted: bool) -> Prepared:
+    return prepare(_worker, path, content_hash, restricted)

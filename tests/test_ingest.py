@@ -116,6 +116,28 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
     assert fresh_library.vectors.count() == old
 
 
+def test_worker_processes_build_the_same_index(fresh_library, sample_copy, tmp_path):
+    """Parsing and embedding in two processes writes what one process writes; bad files and copies still count."""
+    from index.library import Library
+    from index.vectors import VectorStore
+    from settings import Settings
+
+    good = sample_copy("people-and-communities-budget-briefing.pdf")
+    sample_copy("adult-social-care-update-2020.pdf")
+    (good.parent / "copy of briefing.pdf").write_bytes(good.read_bytes())
+    (good.parent / "broken.pdf").write_bytes(good.read_bytes()[:3000])
+    serial = fresh_library.ingest([good.parent])
+    settings = Settings.from_env(env={}, data_dir=tmp_path / "parallel")
+    parallel_library = Library(settings, vectors=VectorStore(settings, embedder=fresh_library.vectors.embedder))
+    parallel = parallel_library.ingest([good.parent], workers=2)
+    for report in (serial, parallel):
+        assert (report.files, report.ingested, len(report.duplicates), len(report.failed)) == (4, 2, 1, 1)
+    assert parallel.chunks == serial.chunks == parallel_library.vectors.count() == fresh_library.vectors.count()
+    chunk_rows = "SELECT chunk_id, first_page, last_page, item FROM chunks ORDER BY chunk_id"
+    assert parallel_library.registry.db.execute(chunk_rows).fetchall() == \
+        fresh_library.registry.db.execute(chunk_rows).fetchall()
+
+
 def test_corrupt_and_encrypted_pdfs_fail_alone(fresh_library, sample_copy, tmp_path):
     from pypdf import PdfReader, PdfWriter
 
