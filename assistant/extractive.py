@@ -117,16 +117,24 @@ def is_heading(text: str) -> bool:
                                                   or text.rstrip().endswith(":"))
 
 
+SEMANTIC_UNITS = 32  # units per question the embedding model compares with the question
+
+
 def score_units(question: Question, passages: list[Passage], embed, coverage) -> list[Unit]:
     units = [Unit(u, i, k) for i, p in enumerate(passages) for k, u in enumerate(split_units(p.text))]
     if not units:
         return []
-    vectors = np.asarray(embed([question.search_text] + [u.text for u in units]))
-    sims = vectors[1:] @ vectors[0]
     terms = content_terms(question.search_text)
+    lexicals = [coverage(terms, u.text) for u in units]
+    # the model reads only the units with a chance: those sharing the question's words, and the opening
+    # units of the best passages; embedding every sentence of every passage is most of a query's time
+    keep = sorted(range(len(units)), key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
+    keep = set(keep[:SEMANTIC_UNITS])
+    vectors = np.asarray(embed([question.search_text] + [units[n].text for n in sorted(keep)]))
+    sims = np.zeros(len(units))
+    sims[sorted(keep)] = vectors[1:] @ vectors[0]
     context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
-    for unit, sim in zip(units, sims):
-        lexical = coverage(terms, unit.text)
+    for unit, sim, lexical in zip(units, sims, lexicals):
         score = 0.4 * float(sim) + 0.45 * lexical + 0.15 * context[unit.passage]
         if question.intent == "figure" and new_figures(unit.text, question.search_text):
             score += 0.08

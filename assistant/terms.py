@@ -1,6 +1,7 @@
 """Words that carry a question's meaning, stemmed the way the FTS5 index stems them, with their rarity (IDF)."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sqlite3
@@ -52,8 +53,10 @@ def content_terms(text: str) -> list[str]:
     return seen
 
 
-def stems_of(text: str) -> set[str]:
-    return {stem(t) if not t[0].isdigit() else t.replace(",", "") for t in tokens(text)}
+@functools.lru_cache(maxsize=8192)
+def stems_of(text: str) -> frozenset[str]:
+    """Stemmed words of a text; remembered, since the same passages are scored again and again."""
+    return frozenset(stem(t) if not t[0].isdigit() else t.replace(",", "") for t in tokens(text))
 
 
 class Rarity:

@@ -249,7 +249,7 @@ class _Worker:
 
         self.settings = settings
         self.count_tokens = TokenCounter(settings.embedding_model)
-        self.vectors = SimpleNamespace(embedder=SentenceEmbedding(settings.embedding_model))
+        self.vectors = SimpleNamespace(embedder=SentenceEmbedding.for_settings(settings))
 
 
 _worker: _Worker | None = None  # one per worker process, set by its initializer
@@ -260,6 +260,7 @@ def _start_worker(settings: Settings, threads: int) -> None:
 
     global _worker
     torch.set_num_threads(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)
     _worker = _Worker(settings)
 
 

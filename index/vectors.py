@@ -6,6 +6,8 @@ set, in which case the same collection lives on a ``chroma run`` server.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub at run time
@@ -23,33 +25,36 @@ from settings import Settings  # noqa: E402
 
 
 class SentenceEmbedding(BaseEmbedding):
-    """llama-index embedding over a local sentence-transformers model (normalised vectors)."""
+    """llama-index embedding over a local sentence-transformers model (normalised vectors), run by torch or
+    onnxruntime (index/encoders.py)."""
 
-    _model: Any = PrivateAttr()
+    _encoder: Any = PrivateAttr()
     _cache: dict = PrivateAttr(default_factory=dict)
 
-    def __init__(self, model_path: str, **kwargs: Any):
+    def __init__(self, model_path: str, backend: str = "torch", cache_dir: Path | None = None, **kwargs: Any):
         super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
-        from sentence_transformers import SentenceTransformer
+        from index.encoders import load_encoder
 
-        self._model = SentenceTransformer(model_path, device="cpu")
+        self._encoder = load_encoder(model_path, backend, cache_dir or Path(tempfile.gettempdir()) / "committee-models")
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "SentenceEmbedding":
+        return cls(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models")
+
+    @property
+    def backend(self) -> str:
+        return type(self._encoder).__name__
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of whole texts (chunks are cut to fit the model, so nothing is truncated)."""
-        return self._model.encode(texts, batch_size=32, normalize_embeddings=True,
-                                  convert_to_numpy=True, show_progress_bar=False).tolist()
+        return self._encoder.encode(texts).tolist()
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of short texts at query time: remembered, and read up to 128 word pieces (a sentence's
         meaning is in its opening words), which keeps answering fast."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            limit = self._model.max_seq_length
-            self._model.max_seq_length = min(limit, 128)
-            try:
-                vectors = self.embed(missing)
-            finally:
-                self._model.max_seq_length = limit
+            vectors = self._encoder.encode(missing, max_tokens=128).tolist()
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache.update(zip(missing, vectors))
@@ -90,12 +95,12 @@ class VectorStore:
             settings.collection, metadata={"hnsw:space": "cosine"})
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._embedder = embedder
-        self._model_path = settings.embedding_model
+        self._settings = settings
 
     @property
     def embedder(self) -> SentenceEmbedding:
         if self._embedder is None:
-            self._embedder = SentenceEmbedding(self._model_path)
+            self._embedder = SentenceEmbedding.for_settings(self._settings)
         return self._embedder
 
     def add(self, ids: list[str], texts: list[str], embeddings: list[list[float]], metadatas: list[dict]) -> None:
