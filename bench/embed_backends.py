@@ -118,8 +118,11 @@ def word_pieces(model_path: str, texts: list[str]) -> list[int]:
 
 def export_onnx(model_path: str, models: Path) -> None:
     """ONNX fp32 + O2 + dynamic int8 via sentence-transformers/optimum from the local folder (no hub)."""
-    from sentence_transformers import (SentenceTransformer, export_dynamic_quantized_onnx_model,
-                                       export_optimized_onnx_model)
+    from sentence_transformers import (
+        SentenceTransformer,
+        export_dynamic_quantized_onnx_model,
+        export_optimized_onnx_model,
+    )
 
     folder = models / "st-onnx"
     if not (folder / "onnx" / "model.onnx").exists():

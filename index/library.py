@@ -100,10 +100,19 @@ class Library:
         self.registry = registry or Registry(settings.registry_path)
         self.vectors = vectors or VectorStore(settings)
         self.count_tokens = TokenCounter(settings.embedding_model)
+        self._writer: Registry | None = None
+
+    @property
+    def writer(self) -> Registry:
+        """The registry connection ingest writes through: its own, so a query running in another thread on
+        ``registry`` never shares a connection (or a transaction) with a write."""
+        if self._writer is None:
+            self._writer = Registry(self.registry.path)
+        return self._writer
 
     def sweep_orphans(self) -> int:
         """Remove chunks from Chroma whose paper the registry does not hold (left by a crash)."""
-        known = self.registry.doc_ids()
+        known = self.writer.doc_ids()
         orphans = [cid for doc, ids in self.vectors.all_ids_by_doc().items() if doc not in known for cid in ids]
         self.vectors.delete(orphans)
         return len(orphans)
@@ -185,22 +194,22 @@ class Library:
     def _skip(self, path: Path, restricted: bool, report: IngestReport, key: str, stat, content_hash: str | None
               ) -> bool:
         """True when the file needs no work: unchanged since it was read, or the same content as a paper held."""
-        state = self.registry.file_state(key)
+        state = self.writer.file_state(key)
         if state and state["size"] == stat.st_size and state["mtime"] == stat.st_mtime:
-            doc = self.registry.document(state["doc_id"])
+            doc = self.writer.document(state["doc_id"])
             if doc is not None and bool(doc["restricted"]) == restricted:
                 report.unchanged += 1
                 return True
         if content_hash is None:
             return False
         doc_id = content_hash[:32]
-        existing = self.registry.document(doc_id)
+        existing = self.writer.document(doc_id)
         if existing is not None and bool(existing["restricted"]) == restricted:
             if existing["path"] != key and Path(existing["path"]).exists():
                 report.duplicates.append((str(path), existing["source"]))
             else:
                 report.unchanged += 1
-            self.registry.record_file(key, doc_id, stat.st_size, stat.st_mtime)
+            self.writer.record_file(key, doc_id, stat.st_size, stat.st_mtime)
             return True
         return False
 
@@ -208,12 +217,12 @@ class Library:
         """Chroma first, then the registry in one transaction, then the old chunks go: never half a paper."""
         parsed, embeddings = prepared.parsed, prepared.embeddings
         key = str(path.resolve())
-        state = self.registry.file_state(key)
+        state = self.writer.file_state(key)
         previous = state["doc_id"] if state else None
-        old_ids = self.registry.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
+        old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
         self.vectors.add([c.chunk_id for c in parsed.chunks], [c.text for c in parsed.chunks], embeddings,
                          [_metadata(parsed.paper, c) for c in parsed.chunks])
-        self.registry.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous)
+        self.writer.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous)
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
         report.ingested += 1
         report.warnings.extend(parsed.warnings)
