@@ -128,11 +128,11 @@ def score_units(question: Question, passages: list[Passage], embed, coverage) ->
     lexicals = [coverage(terms, u.text) for u in units]
     # the model reads only the units with a chance: those sharing the question's words, and the opening
     # units of the best passages; embedding every sentence of every passage is most of a query's time
-    keep = sorted(range(len(units)), key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
-    keep = set(keep[:SEMANTIC_UNITS])
-    vectors = np.asarray(embed([question.search_text] + [units[n].text for n in sorted(keep)]))
+    likely = sorted(range(len(units)), key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
+    keep = sorted(likely[:SEMANTIC_UNITS])
+    vectors = np.asarray(embed([question.search_text] + [units[n].text for n in keep]))
     sims = np.zeros(len(units))
-    sims[sorted(keep)] = vectors[1:] @ vectors[0]
+    sims[keep] = vectors[1:] @ vectors[0]
     context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
     for unit, sim, lexical in zip(units, sims, lexicals):
         score = 0.4 * float(sim) + 0.45 * lexical + 0.15 * context[unit.passage]

@@ -202,7 +202,7 @@ class Assistant:
         """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
         rows = self.registry.db.execute(
             "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? "
-            f"{_visible(filters)} ORDER BY ordinal", (doc_id, first, last)).fetchall()
+            f"AND {filters.role_sql('chunks')} ORDER BY ordinal", (doc_id, first, last)).fetchall()
         found = self.registry.chunks_by_id([r[0] for r in rows])
         probe = re.sub(r"\s+", " ", needle).lower()[:40]
         candidates = [Passage.from_row(r, 1.0) for r in found.values()]
@@ -401,7 +401,7 @@ class Assistant:
             "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
             "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
             "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
-            f"{_visible(filters, 'c')}", (passage.chunk_id,)).fetchone()
+            f"AND {filters.role_sql('c')}", (passage.chunk_id,)).fetchone()
         if row is None:
             return passage
         nxt = self.registry.chunks_by_id([row[0]])[row[0]]
@@ -423,7 +423,7 @@ class Assistant:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
         row = self.registry.db.execute(
             "SELECT chunk_id FROM chunks WHERE doc_id = ? AND first_page <= ? AND last_page >= ? "
-            f"{_visible(filters)} ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
+            f"AND {filters.role_sql('chunks')} ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
         found = self.registry.chunks_by_id([row[0]]) if row else {}
         return Passage.from_row(found[row[0]], 1.0) if found else None
 
@@ -436,11 +436,6 @@ DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+c
                            r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
                            r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
-
-
-def _visible(filters: Filters, alias: str = "") -> str:
-    """The SQL condition that keeps restricted chunks out of a lookup for a session that may not see them."""
-    return "" if filters.include_restricted else f"AND {alias + '.' if alias else ''}restricted = 0"
 
 
 def _months_in(text: str) -> set[int]:

@@ -19,6 +19,8 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +32,12 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 class TorchEncoder:
     """sentence-transformers on torch, the reference implementation."""
 
-    def __init__(self, model_path: str):
+    def __init__(self, model_path: str, threads: int | None = None):
+        import torch
         from sentence_transformers import SentenceTransformer
 
+        if threads:
+            torch.set_num_threads(threads)
         self._model = SentenceTransformer(model_path, device="cpu")
         self.max_tokens = self._model.max_seq_length
 
@@ -60,20 +65,19 @@ class OnnxEncoder:
         self._tokenizer.no_padding()  # the bundled tokenizer pads and cuts at 128 by default
         onnx_file = exported_model(folder, cache_dir, quantized)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or int(os.environ.get("OMP_NUM_THREADS") or 0) or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
         """Normalised mean-pooled vectors; texts are batched by length so padding stays small."""
         self._tokenizer.enable_truncation(min(self.max_tokens, max_tokens or self.max_tokens))
-        out = np.zeros((len(texts), 0), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = []
         for start in range(0, len(order), 32):
-            batch = order[start:start + 32]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in batch])
+            encoded = self._tokenizer.encode_batch([texts[i] for i in order[start:start + 32]])
             width = max(len(e.ids) for e in encoded)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
+            ids = np.zeros((len(encoded), width), dtype=np.int64)
             mask = np.zeros_like(ids)
             for row, e in enumerate(encoded):
                 ids[row, :len(e.ids)] = e.ids
@@ -81,10 +85,11 @@ class OnnxEncoder:
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                               "token_type_ids": np.zeros_like(ids)})[0]
             vectors = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-            if out.shape[1] == 0:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[batch] = vectors
+            batches.append(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12))
+        if not batches:
+            return np.zeros((0, 0), dtype=np.float32)
+        out = np.empty((len(texts), batches[0].shape[1]), dtype=np.float32)
+        out[order] = np.concatenate(batches)
         return out
 
 
@@ -113,16 +118,26 @@ def exported_model(folder: Path, cache_dir: Path, quantized: bool) -> Path:
     if quantized and not int8.exists():
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        with tempfile.NamedTemporaryFile(dir=target, suffix=".onnx", delete=False) as tmp:
-            pass
         root, level = logging.getLogger(), logging.getLogger().level
         root.setLevel(logging.ERROR)  # quantize_dynamic logs a pre-processing hint as a warning
         try:
-            quantize_dynamic(str(fp32), tmp.name, weight_type=QuantType.QUInt8, per_channel=True, reduce_range=True)
+            with written_whole(int8) as tmp:
+                quantize_dynamic(str(fp32), tmp, weight_type=QuantType.QUInt8, per_channel=True, reduce_range=True)
         finally:
             root.setLevel(level)
-        os.replace(tmp.name, int8)
     return int8 if quantized else fp32
+
+
+@contextmanager
+def written_whole(target: Path) -> Iterator[str]:
+    """A temporary path beside ``target`` that becomes ``target`` only if the block finishes: never half a file."""
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=target.suffix, delete=False) as tmp:
+        pass
+    try:
+        yield tmp.name
+        os.replace(tmp.name, target)
+    finally:
+        Path(tmp.name).unlink(missing_ok=True)
 
 
 def _export(folder: Path, target: Path) -> None:
@@ -142,26 +157,20 @@ def _export(folder: Path, target: Path) -> None:
     model = Hidden(AutoModel.from_pretrained(str(folder)).eval())
     ids = torch.ones(2, 16, dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".onnx", delete=False) as tmp:
-        pass
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes about the model's Python branches; the export is checked
-            torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), tmp.name, input_names=names,
-                              output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                              dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]})
-        os.replace(tmp.name, target)
-    finally:
-        Path(tmp.name).unlink(missing_ok=True)
+    with written_whole(target) as tmp, torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about the model's Python branches; the export is checked
+        torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), tmp, input_names=names,
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]})
 
 
-def load_encoder(model_path: str, backend: str, cache_dir: Path):
+def load_encoder(model_path: str, backend: str, cache_dir: Path, threads: int | None = None):
     """The encoder for a backend; onnxruntime when asked and possible, torch otherwise."""
     if backend not in BACKENDS:
         raise ValueError(f"COMMITTEE_EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if backend != "torch" and mean_pooled(Path(model_path)):
         try:
-            return OnnxEncoder(model_path, cache_dir, quantized=backend == "onnx-int8")
+            return OnnxEncoder(model_path, cache_dir, quantized=backend == "onnx-int8", threads=threads)
         except Exception as exc:  # a missing onnx package, an export the model does not support
             log.warning("embedding with torch: the ONNX model could not be prepared (%s: %s)", type(exc).__name__, exc)
-    return TorchEncoder(model_path)
+    return TorchEncoder(model_path, threads)

@@ -51,11 +51,14 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def role_sql(self, alias: str) -> str:
+        """The SQL condition a row ``alias`` (chunk or register row) must meet for this user: published rows only,
+        unless the user is entitled to exempt papers."""
+        return "1=1" if self.include_restricted else f"{alias}.restricted = 0"
+
     def sql_where(self, alias: str = "c") -> tuple[str, list]:
         """The same filter as SQL over a chunk row ``alias`` joined to documents ``d``."""
-        sql, args = [], []
-        if not self.include_restricted:
-            sql.append(f"{alias}.restricted = 0")
+        sql, args = [self.role_sql(alias)], []
         if self.committee:
             sql.append("d.committee = ?")
             args.append(self.committee)
@@ -74,7 +77,7 @@ class Filters:
         if self.minute:
             sql.append(f"{alias}.minute = ?")
             args.append(self.minute)
-        return (" AND ".join(sql) if sql else "1=1"), args
+        return " AND ".join(sql), args
 
 
 def _day(iso: str) -> int:

@@ -20,11 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator
 
 from index.registry import Registry
-from index.vectors import VectorStore
+from index.vectors import SentenceEmbedding, VectorStore
 from ingest.chunker import TokenCounter
 from ingest.models import Chunk, Paper, PaperError, ParsedPaper
 from ingest.pipeline import file_hash, parse_paper
@@ -127,7 +126,7 @@ class Library:
         report.files = len(files)
         with ingest_lock(self.settings.data_dir):
             self.sweep_orphans()
-            todo: list[tuple[Path, os.stat_result, str]] = []
+            todo: list[tuple[Path, str, os.stat_result, str]] = []  # (path, resolved key, stat, content hash)
             for path in files:
                 try:
                     work = self._needs_work(path, restricted, report)
@@ -138,14 +137,14 @@ class Library:
                     todo.append((path, *work))
                 elif progress:
                     progress(path.name)
-            for (path, stat, content_hash), result in zip(todo, self._prepared(todo, restricted, workers)):
+            for (path, key, stat, content_hash), result in zip(todo, self._prepared(todo, restricted, workers)):
                 if progress:
                     progress(path.name)
                 try:
                     if isinstance(result, BaseException):
                         raise result
-                    if not self._skip(path, restricted, report, str(path.resolve()), stat, content_hash):
-                        self._write(path, stat, result, report)  # unless a copy earlier in this run was written
+                    if not self._held(path, restricted, report, key, stat, content_hash):
+                        self._write(key, stat, result, report)  # unless a copy earlier in this run was written
                 except PaperError as exc:
                     report.failed.append((str(path), str(exc)))
                 except Exception as exc:  # a bug must not stop the other files either
@@ -154,8 +153,10 @@ class Library:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _needs_work(self, path: Path, restricted: bool, report: IngestReport) -> tuple[os.stat_result, str] | None:
-        """(stat, content hash) of a file to parse, or None when it is unchanged or a copy of a paper held."""
+    def _needs_work(self, path: Path, restricted: bool, report: IngestReport
+                    ) -> tuple[str, os.stat_result, str] | None:
+        """(resolved key, stat, content hash) of a file to parse, or None when it is unchanged or a copy of a
+        paper held."""
         if not path.exists():
             raise PaperError(f"{path}: no such file; check the path.")
         stat = path.stat()
@@ -163,20 +164,21 @@ class Library:
             raise PaperError(f"{path.name}: larger than {self.settings.max_upload_mb} MB; split it or raise "
                              "COMMITTEE_MAX_UPLOAD_MB.")
         key = str(path.resolve())
-        if self._skip(path, restricted, report, key, stat, None):
+        if self._unchanged(restricted, report, key, stat):
             return None
         content_hash = file_hash(path)
-        if self._skip(path, restricted, report, key, stat, content_hash):
+        if self._held(path, restricted, report, key, stat, content_hash):
             return None
-        return stat, content_hash
+        return key, stat, content_hash
 
     def _prepared(self, todo: list, restricted: bool, workers: int) -> Iterator[Prepared | BaseException]:
         """Each file parsed and embedded, in order; here, or in ``workers`` processes when there are several."""
-        jobs = [(path, content_hash, restricted) for path, _, content_hash in todo]
+        jobs = [(path, content_hash, restricted) for path, _, _, content_hash in todo]
         if workers <= 1 or len(jobs) <= 1:
+            preparer = Preparer(self.settings, self.count_tokens, self.vectors.embedder)
             for job in jobs:
                 try:
-                    yield prepare(self, *job)
+                    yield preparer(*job)
                 except Exception as exc:
                     yield exc
             return
@@ -191,17 +193,19 @@ class Library:
                 except Exception as exc:
                     yield exc
 
-    def _skip(self, path: Path, restricted: bool, report: IngestReport, key: str, stat, content_hash: str | None
-              ) -> bool:
-        """True when the file needs no work: unchanged since it was read, or the same content as a paper held."""
+    def _unchanged(self, restricted: bool, report: IngestReport, key: str, stat: os.stat_result) -> bool:
+        """True when the file at ``key`` has the size and time it had when it was ingested (with the same marking)."""
         state = self.writer.file_state(key)
         if state and state["size"] == stat.st_size and state["mtime"] == stat.st_mtime:
             doc = self.writer.document(state["doc_id"])
             if doc is not None and bool(doc["restricted"]) == restricted:
                 report.unchanged += 1
                 return True
-        if content_hash is None:
-            return False
+        return False
+
+    def _held(self, path: Path, restricted: bool, report: IngestReport, key: str, stat: os.stat_result,
+              content_hash: str) -> bool:
+        """True when a paper with this content is held already: the same file moved or touched, or a copy."""
         doc_id = content_hash[:32]
         existing = self.writer.document(doc_id)
         if existing is not None and bool(existing["restricted"]) == restricted:
@@ -213,10 +217,9 @@ class Library:
             return True
         return False
 
-    def _write(self, path: Path, stat: os.stat_result, prepared: Prepared, report: IngestReport) -> None:
+    def _write(self, key: str, stat: os.stat_result, prepared: Prepared, report: IngestReport) -> None:
         """Chroma first, then the registry in one transaction, then the old chunks go: never half a paper."""
         parsed, embeddings = prepared.parsed, prepared.embeddings
-        key = str(path.resolve())
         state = self.writer.file_state(key)
         previous = state["doc_id"] if state else None
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
@@ -241,37 +244,31 @@ class Prepared:
     embeddings: list[list[float]]
 
 
-def prepare(library: Library, path: Path, content_hash: str, restricted: bool) -> Prepared:
-    parsed = parse_paper(path, library.count_tokens, library.settings.chunk_tokens, restricted, content_hash)
-    if parsed.paper.page_count > library.settings.max_pages:
-        raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
-                         f"{library.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
-    texts = [embedding_text(parsed.paper, c, library.count_tokens) for c in parsed.chunks]
-    return Prepared(parsed, library.vectors.embedder.embed(texts) if texts else [])
+@dataclass
+class Preparer:
+    """Parses a file and embeds its chunks: the work an ingest can spread over processes."""
+
+    settings: Settings
+    count_tokens: TokenCounter
+    embedder: SentenceEmbedding
+
+    def __call__(self, path: Path, content_hash: str, restricted: bool) -> Prepared:
+        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, restricted, content_hash)
+        if parsed.paper.page_count > self.settings.max_pages:
+            raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
+                             f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
+        texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
+        return Prepared(parsed, self.embedder.embed(texts) if texts else [])
 
 
-class _Worker:
-    """What a worker process keeps between files: the tokenizer and the embedding model, loaded once."""
-
-    def __init__(self, settings: Settings):
-        from index.vectors import SentenceEmbedding
-
-        self.settings = settings
-        self.count_tokens = TokenCounter(settings.embedding_model)
-        self.vectors = SimpleNamespace(embedder=SentenceEmbedding.for_settings(settings))
-
-
-_worker: _Worker | None = None  # one per worker process, set by its initializer
+_preparer: Preparer | None = None  # one per worker process, set by its initializer
 
 
 def _start_worker(settings: Settings, threads: int) -> None:
-    import torch
-
-    global _worker
-    torch.set_num_threads(threads)
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    _worker = _Worker(settings)
+    global _preparer
+    _preparer = Preparer(settings, TokenCounter(settings.embedding_model),
+                         SentenceEmbedding.for_settings(settings, threads=threads))
 
 
 def _prepare_in_worker(path: Path, content_hash: str, restricted: bool) -> Prepared:
-    return prepare(_worker, path, content_hash, restricted)
+    return _preparer(path, content_hash, restricted)

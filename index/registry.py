@@ -209,9 +209,7 @@ class Registry:
 
     def _doc_filter(self, filters: Filters, alias: str, dates: bool = True) -> tuple[str, list]:
         """SQL for a register row ``alias`` joined to its paper ``d``: role, committee, type, meeting dates."""
-        sql, args = [], []
-        if not filters.include_restricted:
-            sql.append(f"{alias}.restricted = 0")
+        sql, args = [filters.role_sql(alias)], []
         for column, value in (("committee", filters.committee), ("doc_type", filters.doc_type)):
             if value:
                 sql.append(f"d.{column} = ?")
@@ -222,7 +220,7 @@ class Registry:
         if dates and filters.date_to:
             sql.append("d.meeting_date <= ?")
             args.append(filters.date_to)
-        return (" AND ".join(sql) if sql else "1=1"), args
+        return " AND ".join(sql), args
 
     def items(self, filters: Filters = Filters()) -> list[dict]:
         where, args = self._doc_filter(filters, "i")

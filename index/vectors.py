@@ -31,15 +31,18 @@ class SentenceEmbedding(BaseEmbedding):
     _encoder: Any = PrivateAttr()
     _cache: dict = PrivateAttr(default_factory=dict)
 
-    def __init__(self, model_path: str, backend: str = "torch", cache_dir: Path | None = None, **kwargs: Any):
+    def __init__(self, model_path: str, backend: str = "torch", cache_dir: Path | None = None,
+                 threads: int | None = None, **kwargs: Any):
         super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
         from index.encoders import load_encoder
 
-        self._encoder = load_encoder(model_path, backend, cache_dir or Path(tempfile.gettempdir()) / "committee-models")
+        self._encoder = load_encoder(model_path, backend, cache_dir or Path(tempfile.gettempdir()) / "committee-models",
+                                     threads)
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> "SentenceEmbedding":
-        return cls(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models")
+    def for_settings(cls, settings: Settings, threads: int | None = None) -> "SentenceEmbedding":
+        """The embedder settings ask for; ``threads`` caps its CPU threads (ingest workers share the cores)."""
+        return cls(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models", threads)
 
     @property
     def backend(self) -> str:
