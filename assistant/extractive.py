@@ -15,11 +15,9 @@ import numpy as np
 from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import content_terms
+from ingest.units import TABULAR, split_units
 
 NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
-TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
-BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
-FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|the (?:work|card|"
                        r"report|evaluation|team)|which)\b", re.I)
@@ -31,7 +29,6 @@ WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
                        r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.?\s+[A-Z]", re.I)
 WHEN_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 RESOLUTION_WORDS = re.compile(r"\bresolved\b|\bagreed\b|\bapprove|\brecommend|\bdelegate|\bdecision\b|\bdecided\b",
                               re.I)
 
@@ -45,36 +42,6 @@ class Unit:
     position: int
     score: float = 0.0
     lexical: float = 0.0
-
-
-def split_units(text: str) -> list[str]:
-    """Sentences of wrapped PDF text; table rows and list entries stay whole on their own."""
-    units, buffer = [], []
-
-    def flush():
-        if buffer:
-            para = re.sub(r"\s+", " ", " ".join(buffer)).strip()
-            units.extend(s.strip() for s in SENTENCE_END.split(para) if len(s.strip()) > 2)
-            buffer.clear()
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            flush()
-            continue
-        if FIELD.match(stripped):  # "Name: Sarah Ferguson", "Clerk Telephone: 01223 699177"
-            flush()
-            units.append(re.sub(r"\s+", " ", stripped))
-            continue
-        if TABULAR.search(stripped) and len(stripped) < 160 and not stripped.endswith("."):
-            flush()
-            units.append(re.sub(r"\s+", " ", stripped))
-            continue
-        if BULLET.match(stripped) or (buffer and buffer[-1].rstrip().endswith((".", ":", "?")) and stripped[:1].isupper()):
-            flush()
-        buffer.append(stripped)
-    flush()
-    return units
 
 
 DATE_LIKE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -120,19 +87,28 @@ def is_heading(text: str) -> bool:
 SEMANTIC_UNITS = 32  # units per question the embedding model compares with the question
 
 
-def score_units(question: Question, passages: list[Passage], embed, coverage) -> list[Unit]:
+def score_units(question: Question, passages: list[Passage], embed, coverage,
+                known: dict[str, np.ndarray] | None = None) -> list[Unit]:
+    """Every unit of the passages, scored. ``known`` holds vectors made at ingest (unit text → vector, pooled
+    from its chunk's model pass); the model embeds only units without one, at most SEMANTIC_UNITS."""
     units = [Unit(u, i, k) for i, p in enumerate(passages) for k, u in enumerate(split_units(p.text))]
     if not units:
         return []
+    known = known or {}
     terms = content_terms(question.search_text)
     lexicals = [coverage(terms, u.text) for u in units]
-    # the model reads only the units with a chance: those sharing the question's words, and the opening
-    # units of the best passages; embedding every sentence of every passage is most of a query's time
-    likely = sorted(range(len(units)), key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
-    keep = sorted(likely[:SEMANTIC_UNITS])
-    vectors = np.asarray(embed([question.search_text] + [units[n].text for n in keep]))
+    # without ingest vectors the model reads only the units with a chance: those sharing the question's
+    # words, and the opening units of the best passages (embedding every sentence is slow)
+    unknown = [n for n in range(len(units)) if units[n].text not in known]
+    likely = sorted(unknown, key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
+    embedded = sorted(likely[:SEMANTIC_UNITS])
+    vectors = np.asarray(embed([question.search_text] + [units[n].text for n in embedded]))
+    query = vectors[0]
     sims = np.zeros(len(units))
-    sims[keep] = vectors[1:] @ vectors[0]
+    sims[embedded] = vectors[1:] @ query
+    for n, unit in enumerate(units):
+        if unit.text in known:
+            sims[n] = float(known[unit.text] @ query)
     context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
     for unit, sim, lexical in zip(units, sims, lexicals):
         score = 0.4 * float(sim) + 0.45 * lexical + 0.15 * context[unit.passage]

@@ -106,12 +106,14 @@ class Assistant:
             bool(register_lines) and register_lines[0].startswith("No ")
         top = [self._completed(p, filters) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
         citations = self._citations(top)
-        units = extractive.score_units(question, top, self.library.vectors.embedder.embed_sentences, self.retriever.coverage)
+        embed = self.library.vectors.embedder.embed_sentences
+        known = self.registry.unit_vectors([p.chunk_id for p in top])
+        units = extractive.score_units(question, top, embed, self.retriever.coverage, known)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
         must = []
         for part in sub_questions(question.search_text)[1:]:
-            scored = extractive.score_units(replace(question, search_text=part), top,
-                                            self.library.vectors.embedder.embed_sentences, self.retriever.coverage)
+            scored = extractive.score_units(replace(question, search_text=part), top, embed,
+                                            self.retriever.coverage, known)
             if scored:
                 must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,

@@ -60,16 +60,26 @@ def stems_of(text: str) -> frozenset[str]:
 
 
 class Rarity:
-    """IDF of stemmed terms from the FTS5 vocabulary of the chunk index."""
+    """IDF of stemmed terms, read from the FTS5 vocabulary of the chunk index one term at a time (a seek in the
+    index, remembered), so nothing is scanned or rebuilt when a process starts, however large the library."""
 
     def __init__(self, db: sqlite3.Connection):
         db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_vocab USING fts5vocab(main, 'chunk_fts', 'row')")
+        self._db = db
         self.n = max(1, db.execute("SELECT count(*) FROM chunks").fetchone()[0])
-        self._df = {r[0]: r[1] for r in db.execute("SELECT term, doc FROM temp.chunk_vocab")}
+        self._df: dict[str, int] = {}
+
+    def df(self, term: str) -> int:
+        """How many chunks hold the term."""
+        term = term.replace(",", "")
+        if term not in self._df:
+            row = self._db.execute("SELECT doc FROM temp.chunk_vocab WHERE term = ?", (term,)).fetchone()
+            self._df[term] = row[0] if row else 0
+        return self._df[term]
 
     def idf(self, term: str) -> float:
-        df = self._df.get(term.replace(",", ""), 0)
+        df = self.df(term)
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def known(self, term: str) -> bool:
-        return term.replace(",", "") in self._df
+        return self.df(term) > 0

@@ -1,13 +1,19 @@
 """Sentence encoders behind the embedding: sentence-transformers on torch, or the same model run by onnxruntime.
 
-Why onnxruntime: on a 2-core machine it embeds the same vectors (cosine 1.00000 to torch)
-about 10% faster at ingest and about twice as fast for the short texts of a query, and it
-suffers far less when the CPU is busy. The ONNX file is exported once from the local model
-folder (no hub) with ``torch.onnx.export`` and kept under the data folder's ``models/``; an
-int8 copy (``onnx-int8``) is faster again but changes the vectors, so it is opt-in and its
-effect on retrieval is measured in ``bench/``.
+Embedding is most of an ingest's time, so the backend matters (bench/embed_backends.py):
 
-Backends (``Settings.embedding_backend``): ``torch``, ``onnx`` (default), ``onnx-int8``.
+- ``torch-bf16``: torch with bfloat16 autocast. On CPUs that do bfloat16 arithmetic natively
+  (AVX-512 BF16 or AMX: recent EPYC and Xeon) it embeds about 1.8x faster than float32 with
+  the same vectors (cosine to float32 > 0.9999; layer norms and softmax stay float32). On
+  other CPUs bfloat16 is emulated and slow, which is why it is not simply always on.
+- ``onnx``: the float32 model run by onnxruntime: the same vectors as torch (cosine 1.00000),
+  about 10% faster, and quick to start. The ONNX file is exported once from the local model
+  folder (no hub) with ``torch.onnx.export`` and kept under the data folder's ``models/``.
+- ``onnx-int8``: a dynamically quantised copy; faster again but the vectors move (cosine
+  about 0.99) and dev-set answers suffer, so it is opt-in only.
+- ``torch``: plain float32 sentence-transformers, the reference.
+- ``auto`` (default): ``torch-bf16`` where the CPU has native bfloat16, ``onnx`` elsewhere.
+
 Only models with mean pooling and normalisation (all-MiniLM-L6-v2 and its kind) run on
 onnxruntime; any other model, or any failure to export, falls back to torch with a warning.
 """
@@ -26,36 +32,22 @@ from pathlib import Path
 import numpy as np
 
 log = logging.getLogger("committee.encoders")
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("auto", "torch-bf16", "onnx", "onnx-int8", "torch")
 
 
-class TorchEncoder:
-    """sentence-transformers on torch, the reference implementation."""
-
-    def __init__(self, model_path: str, threads: int | None = None):
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        if threads:
-            torch.set_num_threads(threads)
-        self._model = SentenceTransformer(model_path, device="cpu")
-        self.max_tokens = self._model.max_seq_length
-
-    def encode(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
-        limit = self._model.max_seq_length
-        self._model.max_seq_length = min(limit, max_tokens or limit)
-        try:
-            return self._model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=False)
-        finally:
-            self._model.max_seq_length = limit
+Span = tuple[int, int]  # characters [start, end) of an embedded text
 
 
-class OnnxEncoder:
-    """The same transformer run by onnxruntime, with the model's own tokenizer, mean pooling and normalisation."""
+class PooledEncoder:
+    """Tokenise, run the transformer in batches of similar length, mean-pool: what sentence-transformers does
+    for all-MiniLM-L6-v2, written once so that one pass can also pool the tokens of given spans.
 
-    def __init__(self, model_path: str, cache_dir: Path, quantized: bool = False, threads: int | None = None):
-        import onnxruntime as ort
+    Pooling a span of a passage's tokens gives its sentences vectors "in context" (late chunking) at no
+    extra model cost, which is what lets answers choose sentences without embedding them at query time."""
+
+    batch_size = 32
+
+    def __init__(self, model_path: str):
         from tokenizers import Tokenizer
 
         folder = Path(model_path)
@@ -63,34 +55,124 @@ class OnnxEncoder:
         self.max_tokens = int(config.get("max_seq_length", 256))
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()  # the bundled tokenizer pads and cuts at 128 by default
-        onnx_file = exported_model(folder, cache_dir, quantized)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The transformer's last hidden state, float32 (batch, tokens, dim)."""
+        raise NotImplementedError
 
     def encode(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
-        """Normalised mean-pooled vectors; texts are batched by length so padding stays small."""
+        """Normalised mean-pooled vectors of whole texts (up to ``max_tokens`` word pieces each)."""
+        return self.encode_with_spans(texts, None, max_tokens)[0]
+
+    def encode_with_spans(self, texts: list[str], spans: list[list[Span]] | None,
+                          max_tokens: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The texts' vectors and, for each text, one normalised vector per span: the mean of the tokens
+        inside it (a span past the last token read gets a zero vector). Texts are batched by length so
+        padding stays small."""
         self._tokenizer.enable_truncation(min(self.max_tokens, max_tokens or self.max_tokens))
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        batches = []
-        for start in range(0, len(order), 32):
-            encoded = self._tokenizer.encode_batch([texts[i] for i in order[start:start + 32]])
+        out: np.ndarray | None = None
+        span_vectors: list[np.ndarray] = [np.zeros((0, 0), dtype=np.float32)] * len(texts)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
             width = max(len(e.ids) for e in encoded)
             ids = np.zeros((len(encoded), width), dtype=np.int64)
             mask = np.zeros_like(ids)
             for row, e in enumerate(encoded):
                 ids[row, :len(e.ids)] = e.ids
                 mask[row, :len(e.ids)] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
-            vectors = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-            batches.append(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12))
-        if not batches:
-            return np.zeros((0, 0), dtype=np.float32)
-        out = np.empty((len(texts), batches[0].shape[1]), dtype=np.float32)
-        out[order] = np.concatenate(batches)
-        return out
+            hidden = self._hidden(ids, mask)
+            vectors = _normalised((hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1))
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+            if spans is not None:
+                for row, (i, e) in enumerate(zip(rows, encoded)):
+                    span_vectors[i] = _pooled_spans(hidden[row, :len(e.ids)], e.offsets, e.special_tokens_mask, spans[i])
+        if out is None:
+            return np.zeros((0, 0), dtype=np.float32), []
+        return out, span_vectors
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+def _pooled_spans(hidden: np.ndarray, offsets: list[Span], special: list[int], spans: list[Span]) -> np.ndarray:
+    """One normalised mean vector per span, of the (non-special) tokens that overlap it."""
+    starts = np.array([a for a, _ in offsets])
+    ends = np.array([b for _, b in offsets])
+    real = (np.array(special) == 0) & (ends > starts)
+    out = np.zeros((len(spans), hidden.shape[-1]), dtype=np.float32)
+    for n, (a, b) in enumerate(spans):
+        inside = real & (starts < b) & (ends > a)
+        if inside.any():
+            out[n] = hidden[inside].mean(0)
+    return _normalised(out)
+
+
+class TorchEncoder(PooledEncoder):
+    """The model on torch (as sentence-transformers loads it); ``bfloat16`` runs it under bfloat16 autocast.
+
+    A model that is not transformer → mean pooling → normalise is left to sentence-transformers'
+    own ``encode`` (and its sentences get no vectors at ingest)."""
+
+    def __init__(self, model_path: str, threads: int | None = None, bfloat16: bool = False):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self._torch = torch
+        self.bfloat16 = bfloat16
+        self._sentence_transformer = SentenceTransformer(str(model_path), device="cpu")
+        self._pools_means = mean_pooled(Path(model_path))
+        if self._pools_means:
+            super().__init__(model_path)
+            self._model = self._sentence_transformer[0].auto_model.eval()
+        else:
+            self.max_tokens = self._sentence_transformer.max_seq_length
+
+    def encode_with_spans(self, texts: list[str], spans: list[list[Span]] | None,
+                          max_tokens: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        if self._pools_means:
+            return super().encode_with_spans(texts, spans, max_tokens)
+        model, limit = self._sentence_transformer, self._sentence_transformer.max_seq_length
+        model.max_seq_length = min(limit, max_tokens or limit)
+        try:
+            with self._torch.autocast("cpu", dtype=self._torch.bfloat16, enabled=self.bfloat16):
+                vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                       convert_to_numpy=True, show_progress_bar=False)
+        finally:
+            model.max_seq_length = limit
+        return vectors.astype(np.float32, copy=False), [np.zeros((0, 0), dtype=np.float32)] * len(texts)
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        torch = self._torch
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
+            ids_t = torch.from_numpy(ids)
+            hidden = self._model(input_ids=ids_t, attention_mask=torch.from_numpy(mask),
+                                 token_type_ids=torch.zeros_like(ids_t)).last_hidden_state
+        return hidden.float().numpy()
+
+
+class OnnxEncoder(PooledEncoder):
+    """The same transformer run by onnxruntime (exported once from the model folder)."""
+
+    def __init__(self, model_path: str, cache_dir: Path, quantized: bool = False, threads: int | None = None):
+        import onnxruntime as ort
+
+        super().__init__(model_path)
+        onnx_file = exported_model(Path(model_path), cache_dir, quantized)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                        "token_type_ids": np.zeros_like(ids)})[0]
 
 
 def mean_pooled(folder: Path) -> bool:
@@ -164,11 +246,30 @@ def _export(folder: Path, target: Path) -> None:
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]})
 
 
-def load_encoder(model_path: str, backend: str, cache_dir: Path, threads: int | None = None):
-    """The encoder for a backend; onnxruntime when asked and possible, torch otherwise."""
+def native_bfloat16() -> bool:
+    """Whether this CPU does bfloat16 arithmetic in hardware (Linux reports it in /proc/cpuinfo)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in ("avx512_bf16", "amx_bf16"))
+
+
+def resolved_backend(backend: str) -> str:
+    """The concrete backend for a setting: ``auto`` becomes torch-bf16 on CPUs with native bfloat16, onnx elsewhere."""
     if backend not in BACKENDS:
         raise ValueError(f"COMMITTEE_EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    if backend != "torch" and mean_pooled(Path(model_path)):
+    if backend == "auto":
+        return "torch-bf16" if native_bfloat16() else "onnx"
+    return backend
+
+
+def load_encoder(model_path: str, backend: str, cache_dir: Path, threads: int | None = None):
+    """The encoder for a backend; onnxruntime when asked and possible, torch otherwise."""
+    backend = resolved_backend(backend)
+    if backend.startswith("torch"):
+        return TorchEncoder(model_path, threads, bfloat16=backend == "torch-bf16")
+    if mean_pooled(Path(model_path)):
         try:
             return OnnxEncoder(model_path, cache_dir, quantized=backend == "onnx-int8", threads=threads)
         except Exception as exc:  # a missing onnx package, an export the model does not support

@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
+
 from index.registry import Registry
 from index.vectors import SentenceEmbedding, VectorStore
 from ingest.chunker import TokenCounter
 from ingest.models import Chunk, Paper, PaperError, ParsedPaper
 from ingest.pipeline import file_hash, parse_paper
 from ingest.readers import SUPPORTED
+from ingest.units import unit_spans
 from settings import Settings
 
 
@@ -225,7 +228,8 @@ class Library:
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
         self.vectors.add([c.chunk_id for c in parsed.chunks], [c.text for c in parsed.chunks], embeddings,
                          [_metadata(parsed.paper, c) for c in parsed.chunks])
-        self.writer.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous)
+        self.writer.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous,
+                                unit_vectors=prepared.unit_vectors)
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
         report.ingested += 1
         report.warnings.extend(parsed.warnings)
@@ -242,6 +246,7 @@ class Prepared:
 
     parsed: ParsedPaper
     embeddings: list[list[float]]
+    unit_vectors: list[bytes]  # per chunk: float16 vectors of its units (ingest.units), from the same pass
 
 
 @dataclass
@@ -258,7 +263,13 @@ class Preparer:
             raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
                              f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
         texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
-        return Prepared(parsed, self.embedder.embed(texts) if texts else [])
+        if not texts:
+            return Prepared(parsed, [], [])
+        # each chunk's text ends its embedding text; its units are placed after the header
+        spans = [[(a, b) for _, a, b in unit_spans(c.text, offset=len(t) - len(c.text))]
+                 for c, t in zip(parsed.chunks, texts)]
+        embeddings, per_unit = self.embedder.embed_passages(texts, spans)
+        return Prepared(parsed, embeddings, [v.astype(np.float16).tobytes() for v in per_unit])
 
 
 _preparer: Preparer | None = None  # one per worker process, set by its initializer

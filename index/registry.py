@@ -14,8 +14,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+import numpy as np
+
 from index.filters import Filters
 from ingest.models import ParsedPaper
+from ingest.units import unit_spans
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -45,6 +48,9 @@ MIGRATIONS: list[tuple[int, str]] = [
         last_page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE declarations (doc_id TEXT NOT NULL, minute TEXT, councillor TEXT, item_ref TEXT, nature TEXT,
         text TEXT, meeting_date TEXT, page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
+    """),
+    (3, """
+    CREATE TABLE unit_vectors (chunk_id TEXT PRIMARY KEY, vectors BLOB NOT NULL);
     """),
 ]
 
@@ -105,8 +111,11 @@ class Registry:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (path, doc_id, size, mtime))
 
     def write_paper(self, parsed: ParsedPaper, file_path: str, size: int, mtime: float,
-                    replaces: str | None = None) -> None:
-        """Replace ``replaces`` (the file's previous version) by ``parsed``, in one transaction."""
+                    replaces: str | None = None, unit_vectors: list[bytes] | None = None) -> None:
+        """Replace ``replaces`` (the file's previous version) by ``parsed``, in one transaction.
+
+        ``unit_vectors``, one per chunk, are the float16 vectors of its units (ingest.units.unit_spans of
+        the chunk text, in order), which answers compare with the question instead of embedding them."""
         p = parsed.paper
         secret_pages = {c.first_page for c in parsed.chunks if c.restricted} | \
             {c.last_page for c in parsed.chunks if c.restricted}
@@ -137,6 +146,9 @@ class Registry:
             self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
                 (c.chunk_id, p.doc_id, i, c.text, c.first_page, c.last_page, c.item, c.item_title, c.minute,
                  c.section, int(c.restricted)) for i, c in enumerate(parsed.chunks)])
+            if unit_vectors:
+                self.db.executemany("INSERT OR REPLACE INTO unit_vectors VALUES (?,?)", [
+                    (c.chunk_id, blob) for c, blob in zip(parsed.chunks, unit_vectors) if blob])
             about = paper_words(parsed)
             self.db.executemany("INSERT INTO chunk_fts VALUES (?,?,?)", [
                 (c.chunk_id, c.text, f"{c.item_title} {c.section} {about}") for c in parsed.chunks])
@@ -149,11 +161,35 @@ class Registry:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
 
     def _delete(self, doc_id: str) -> None:
-        self.db.execute("DELETE FROM chunk_fts WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)",
-                        (doc_id,))
+        for table in ("chunk_fts", "unit_vectors"):
+            self.db.execute(f"DELETE FROM {table} WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)",
+                            (doc_id,))
         for table in ("chunks", "actions", "minutes", "items", "pages", "recommendations", "declarations",
                       "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Unit text → its vector (float32) for the units of these chunks and the chunks after them; chunks
+        ingested without unit vectors, or whose units no longer match them, are left out (their units are
+        embedded at query time)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        # the chunk after each too: a passage that runs on is completed from it (Assistant._completed)
+        rows = self.db.execute(
+            f"SELECT u.vectors, c.text FROM unit_vectors u JOIN chunks c USING (chunk_id) WHERE c.chunk_id IN "
+            f"(SELECT chunk_id FROM chunks WHERE chunk_id IN ({marks}) UNION SELECT n.chunk_id FROM chunks p "
+            f"JOIN chunks n ON n.doc_id = p.doc_id AND n.ordinal = p.ordinal + 1 WHERE p.chunk_id IN ({marks}))",
+            chunk_ids + chunk_ids).fetchall()
+        known: dict[str, np.ndarray] = {}
+        for blob, text in rows:
+            units = unit_spans(text)
+            vectors = np.frombuffer(blob, dtype=np.float16)
+            if not units or vectors.size % len(units):
+                continue
+            for (unit, _, _), vector in zip(units, vectors.reshape(len(units), -1).astype(np.float32)):
+                known.setdefault(unit, vector)
+        return known
 
     def chunk_ids_of(self, doc_id: str) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))}

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -51,6 +53,13 @@ class SentenceEmbedding(BaseEmbedding):
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of whole texts (chunks are cut to fit the model, so nothing is truncated)."""
         return self._encoder.encode(texts).tolist()
+
+    def embed_passages(self, texts: list[str], spans: list[list[tuple[int, int]]]
+                       ) -> tuple[list[list[float]], list[np.ndarray]]:
+        """Embeddings of whole texts and, from the same model pass, one vector per span of each text (its
+        sentences, pooled in context); an encoder that cannot pool spans gives empty arrays."""
+        vectors, per_span = self._encoder.encode_with_spans(texts, spans)
+        return vectors.tolist(), per_span
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of short texts at query time: remembered, and read up to 128 word pieces (a sentence's

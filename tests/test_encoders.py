@@ -1,4 +1,4 @@
-"""The embedding backends: onnxruntime gives torch's vectors, without truncating what the model can read."""
+"""The embedding backends: onnxruntime and bfloat16 give torch's vectors, without truncating what the model can read."""
 from __future__ import annotations
 
 import numpy as np
@@ -29,5 +29,45 @@ def test_onnx_backend_gives_the_torch_vectors_and_reads_256_word_pieces(tmp_path
 def test_unknown_backend_is_one_clear_sentence():
     from index.encoders import load_encoder
 
-    with pytest.raises(ValueError, match="COMMITTEE_EMBEDDING_BACKEND must be one of torch, onnx, onnx-int8"):
+    with pytest.raises(ValueError, match="COMMITTEE_EMBEDDING_BACKEND must be one of auto, torch-bf16, onnx, onnx-int8, torch"):
         load_encoder("/nowhere", "tensorflow", None)
+
+
+def test_bfloat16_backend_gives_the_float32_vectors():
+    """bfloat16 autocast keeps norms and softmax in float32, so the vectors stay those of the float32 model."""
+    from sentence_transformers import SentenceTransformer
+
+    from index.encoders import TorchEncoder, resolved_backend
+    from settings import Settings
+
+    model = Settings.from_env(env={}).embedding_model
+    reference = SentenceTransformer(str(model), device="cpu").encode(TEXTS, normalize_embeddings=True)
+    a, b = TorchEncoder(model, bfloat16=True).encode(TEXTS), TorchEncoder(model).encode(TEXTS)
+    assert a.dtype == np.float32 and a.shape == (3, 384)
+    assert np.min((b * reference).sum(1)) > 0.99999  # our pooling is sentence-transformers' own
+    assert np.min((a * reference).sum(1)) > 0.999
+    assert resolved_backend("auto") in ("torch-bf16", "onnx")
+    assert resolved_backend("onnx") == "onnx"
+
+
+def test_sentences_get_vectors_from_their_passage_pass():
+    """Each sentence's vector pools its own tokens of the passage pass: related to the sentence embedded alone (cosine 0.5–0.95),
+    and nearer the question it answers than the other sentences are."""
+    from index.encoders import TorchEncoder
+    from ingest.units import unit_spans
+    from settings import Settings
+
+    encoder = TorchEncoder(Settings.from_env(env={}).embedding_model)
+    passage = ("Willow Court extra care scheme\nThe scheme is being developed by the Longhurst Group. It will consist "
+               "of 60 flats of which there will be 47 x 1 bed and 13 x 2 beds.\nThe contract starts in April.")
+    units = unit_spans(passage)
+    texts = [u for u, _, _ in units]
+    assert texts[1] == "It will consist of 60 flats of which there will be 47 x 1 bed and 13 x 2 beds."
+    assert all(passage[a:b].split() == u.split() for u, a, b in units)
+    whole, per_unit = encoder.encode_with_spans([passage], [[(a, b) for _, a, b in units]])
+    assert per_unit[0].shape == (len(units), 384)
+    assert np.allclose(np.linalg.norm(per_unit[0], axis=1), 1.0, atol=1e-3)
+    alone = encoder.encode(texts)
+    assert np.min((per_unit[0] * alone).sum(1)) > 0.4
+    question = encoder.encode(["How many flats will Willow Court have?"])[0]
+    assert int(np.argmax(per_unit[0] @ question)) == 1

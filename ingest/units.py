@@ -1,0 +1,65 @@
+"""The units an answer is made of: the sentences, list entries and table rows of a passage.
+
+Ingest finds them (and their places in the text) so each can be given a vector from the
+same model pass that embeds its chunk; the assistant finds them again in the passages it
+retrieves, to quote the ones that answer the question.
+"""
+from __future__ import annotations
+
+import re
+
+TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
+BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
+FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
+WORD = re.compile(r"\S+")
+
+
+def split_units(text: str) -> list[str]:
+    """Sentences of wrapped PDF text; table rows and list entries stay whole on their own."""
+    units, buffer = [], []
+
+    def flush():
+        if buffer:
+            para = re.sub(r"\s+", " ", " ".join(buffer)).strip()
+            units.extend(s.strip() for s in SENTENCE_END.split(para) if len(s.strip()) > 2)
+            buffer.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        if FIELD.match(stripped):  # "Name: Sarah Ferguson", "Clerk Telephone: 01223 699177"
+            flush()
+            units.append(re.sub(r"\s+", " ", stripped))
+            continue
+        if TABULAR.search(stripped) and len(stripped) < 160 and not stripped.endswith("."):
+            flush()
+            units.append(re.sub(r"\s+", " ", stripped))
+            continue
+        if BULLET.match(stripped) or (buffer and buffer[-1].rstrip().endswith((".", ":", "?")) and stripped[:1].isupper()):
+            flush()
+        buffer.append(stripped)
+    flush()
+    return units
+
+
+def unit_spans(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    """Each unit of ``text`` with the character span it covers (shifted by ``offset``).
+
+    A unit is a run of the text's words with the spacing normalised, so it is found by
+    matching its words in order; a unit that cannot be placed is left out."""
+    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    spans, cursor = [], 0
+    for unit in split_units(text):
+        want = unit.split()
+        start = cursor
+        while start < len(words) and [w[2] for w in words[start:start + len(want)]] != want:
+            start += 1
+        if start >= len(words):
+            continue
+        end = start + len(want) - 1
+        spans.append((unit, offset + words[start][0], offset + words[end][1]))
+        cursor = end + 1
+    return spans
