@@ -84,21 +84,30 @@ def is_heading(text: str) -> bool:
                                                   or text.rstrip().endswith(":"))
 
 
-SEMANTIC_UNITS = 32  # units per question the embedding model compares with the question
+SEMANTIC_UNITS = 32  # units without ingest vectors that the model embeds per question, at most
+SHORTLIST = 4  # best units the model then reads on their own, the question's final say on meaning
 
 
 def score_units(question: Question, passages: list[Passage], embed, coverage,
-                known: dict[str, np.ndarray] | None = None) -> list[Unit]:
-    """Every unit of the passages, scored. ``known`` holds vectors made at ingest (unit text → vector, pooled
-    from its chunk's model pass); the model embeds only units without one, at most SEMANTIC_UNITS."""
+                known: dict[str, np.ndarray] | None = None, shortlist: int = SHORTLIST) -> list[Unit]:
+    """Every unit of the passages, scored by meaning, the question's words and the kind of answer asked for.
+
+    Meaning comes in two steps. ``known`` holds vectors made at ingest (unit text → vector pooled from
+    its chunk's model pass), so every unit is compared with the question at no model cost; units without
+    one are embedded, at most SEMANTIC_UNITS (those sharing the question's words, then the openings of the
+    best passages). Then the SHORTLIST best units are embedded on their own: a sentence's vector in
+    context also carries its neighbours' meaning, which blurs the choice between neighbours."""
     units = [Unit(u, i, k) for i, p in enumerate(passages) for k, u in enumerate(split_units(p.text))]
     if not units:
         return []
-    known = known or {}
+    known = dict(known or {})
+    for unit in units:  # a passage completed from the next chunk ends in a longer sentence than it was stored with
+        if unit.text not in known:
+            start = next((k for k in known if unit.text.startswith(k) and len(k) > 40), None)
+            if start is not None:
+                known[unit.text] = known[start]
     terms = content_terms(question.search_text)
     lexicals = [coverage(terms, u.text) for u in units]
-    # without ingest vectors the model reads only the units with a chance: those sharing the question's
-    # words, and the opening units of the best passages (embedding every sentence is slow)
     unknown = [n for n in range(len(units)) if units[n].text not in known]
     likely = sorted(unknown, key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
     embedded = sorted(likely[:SEMANTIC_UNITS])
@@ -111,27 +120,36 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
             sims[n] = float(known[unit.text] @ query)
     context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
     for unit, sim, lexical in zip(units, sims, lexicals):
-        score = 0.4 * float(sim) + 0.45 * lexical + 0.15 * context[unit.passage]
-        if question.intent == "figure" and new_figures(unit.text, question.search_text):
-            score += 0.08
-        if question.intent == "resolution" and RESOLUTION_WORDS.search(unit.text):
-            score += 0.08
-        if question.intent == "when" and WHEN_WORDS.search(DATE_LIKE.sub(" 2000 ", unit.text)):
-            score += 0.08
-        if WHERE_Q.search(question.text) and VENUE_WORDS.search(unit.text):
-            score += 0.1
-        if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
-            score += 0.1
-        if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
-            score += 0.3
-        if is_heading(unit.text):
-            score -= 0.12
-        if len(unit.text) < 25:
-            score -= 0.1
-        score += 0.1 / (1 + unit.passage)  # agree with the passage ranking
-        unit.score = score
         unit.lexical = lexical
+        unit.score = _unit_score(question, unit, float(sim), context[unit.passage])
+    in_context = [n for n in range(len(units)) if units[n].text in known]
+    best = sorted(in_context, key=lambda n: -units[n].score)[:shortlist]
+    if best:
+        alone = np.asarray(embed([units[n].text for n in best])) @ query
+        for n, sim in zip(best, alone):
+            units[n].score = _unit_score(question, units[n], float(sim), context[units[n].passage])
     return units
+
+
+def _unit_score(question: Question, unit: Unit, sim: float, context: float) -> float:
+    score = 0.4 * sim + 0.45 * unit.lexical + 0.15 * context
+    if question.intent == "figure" and new_figures(unit.text, question.search_text):
+        score += 0.08
+    if question.intent == "resolution" and RESOLUTION_WORDS.search(unit.text):
+        score += 0.08
+    if question.intent == "when" and WHEN_WORDS.search(DATE_LIKE.sub(" 2000 ", unit.text)):
+        score += 0.08
+    if WHERE_Q.search(question.text) and VENUE_WORDS.search(unit.text):
+        score += 0.1
+    if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
+        score += 0.1
+    if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
+        score += 0.3
+    if is_heading(unit.text):
+        score -= 0.12
+    if len(unit.text) < 25:
+        score -= 0.1
+    return score + 0.1 / (1 + unit.passage)  # agree with the passage ranking
 
 
 def choose_units(units: list[Unit], question: Question, max_units: int = 3, relative: float = 0.75,

@@ -15,12 +15,14 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.models import Passage
 from assistant.query import Question
-from assistant.terms import Rarity, content_terms, stems_of
+from assistant.terms import Rarity, content_terms, stem, stems_of
 from index.filters import Filters
 from index.registry import Registry
 from index.vectors import VectorStore
 
 RRF_K = 60
+COMMON_SHARE = 0.2  # a word in more than this share of chunks is left out of the FTS query ...
+MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
 KIND_BOOST = {"presentation": 1.0, "action log": 0.3, "minutes": 0.2}
 
@@ -60,9 +62,22 @@ class HybridRetriever:
         got = sum(w for t, w in zip(terms, weights) if t in present)
         return got / sum(weights)
 
+    def lexical_terms(self, text: str) -> list[str]:
+        """The question's words for the FTS query, less those that most chunks hold. BM25 gives such a word
+        almost no weight, yet matching it makes FTS score a large share of the library, which at scale is
+        most of a query's time; the rarest words are always kept."""
+        words = content_terms_raw(text)
+        df = {w: self.rarity.df(stem(w)) for w in words}
+        kept = [w for w in words if df[w] <= COMMON_SHARE * self.rarity.n]
+        if len(kept) < MIN_LEXICAL_TERMS:
+            rarest = set(sorted(dict.fromkeys(words), key=df.get)[:MIN_LEXICAL_TERMS])
+            kept = [w for w in words if w in rarest]
+        return kept
+
     def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
         """Best passages for the whole question; for a two-part question, the best of each part interleaved."""
         parts = sub_questions(question.search_text)
+        self.vectors.embedder.embed_sentences(parts)  # all parts in one model call; searches reuse them
         whole = self._retrieve(question, [question.search_text], filters, limit, pool)
         if len(parts) == 1:
             return whole
@@ -81,7 +96,7 @@ class HybridRetriever:
         rankings, weights, cosine = [], [], {}
         for n, text in enumerate(parts):
             dense = self.vectors.search(text, filters, pool)
-            lexical = self.registry.lexical_search(" ".join(content_terms_raw(text)), filters, pool)
+            lexical = self.registry.lexical_search(" ".join(self.lexical_terms(text)), filters, pool)
             weight = 1.0 if n == 0 else 0.7
             rankings += [[i for i, _ in dense], [i for i, _ in lexical]]
             weights += [weight, weight]

@@ -113,7 +113,7 @@ class Assistant:
         must = []
         for part in sub_questions(question.search_text)[1:]:
             scored = extractive.score_units(replace(question, search_text=part), top, embed,
-                                            self.retriever.coverage, known)
+                                            self.retriever.coverage, known, shortlist=0)
             if scored:
                 must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,

@@ -55,8 +55,14 @@ def content_terms(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=8192)
 def stems_of(text: str) -> frozenset[str]:
-    """Stemmed words of a text; remembered, since the same passages are scored again and again."""
-    return frozenset(stem(t) if not t[0].isdigit() else t.replace(",", "") for t in tokens(text))
+    """Stemmed words of a text (as ``tokens`` then ``stem`` make them); remembered, since the same passages
+    are scored again and again, and worked out once per distinct word."""
+    return frozenset(s for word in set(WORD.findall(text)) for s in _word_stems(word))
+
+
+@lru_cache(maxsize=200_000)
+def _word_stems(word: str) -> tuple[str, ...]:
+    return tuple(stem(t) if not t[0].isdigit() else t.replace(",", "") for t in tokens(word))
 
 
 class Rarity:

@@ -1,7 +1,8 @@
 """Scale benchmark: ingest and query cost at N× the shared sample papers, beside LlamaIndex's default pipeline.
 
-    python bench/scale_bench.py --sizes 1 10 100 [--reference-sizes 1 10] [--pdfs ../shared/corpus_pdf]
-        [--questions ../shared/eval/dev.jsonl]
+    python bench/scale_bench.py --sizes 1 10 100 [--reference-sizes 1 10] [--keep DIR]
+        [--pdfs ../shared/corpus_pdf] [--questions ../shared/eval/dev.jsonl]
+    python bench/scale_bench.py --queries DIR/size-100     # query latency only, on a kept data folder
 
 Corpus. Copy 0 is the original PDFs (5 papers, 369 pages). Copy k > 0 is each paper's
 page text (pypdf, as the product reads it) with the years 2017-2021 shifted by +k and the
@@ -44,6 +45,7 @@ import json
 import platform
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -132,7 +134,7 @@ def embedded_tokens(library) -> int:
 
 
 # ---- the two pipelines (each run in a subprocess) -----------------------------------------------
-def run_committee(folders: list[Path], questions: list[str]) -> dict:
+def run_committee(folders: list[Path], questions: list[str], keep: Path | None = None) -> dict:
     from assistant.service import Assistant
     from index.library import Library
     from settings import Settings
@@ -147,6 +149,8 @@ def run_committee(folders: list[Path], questions: list[str]) -> dict:
         disk = disk_mb(data)
         assistant = Assistant(library.settings, library=library)
         latency = latency_ms(assistant.ask, questions)
+        if keep:  # for --queries later, e.g. after a change to the query side
+            shutil.copytree(data, keep / f"size-{len(folders)}", dirs_exist_ok=True)
         return {"files": report.files, "ingested": report.ingested, "duplicates": len(report.duplicates),
                 "failed": report.failed, "pages": report.pages, "chunks": report.chunks,
                 "ingest_s": report.seconds, "pages_per_s": report.pages / report.seconds,
@@ -195,16 +199,35 @@ def run_reference(folders: list[Path], questions: list[str]) -> dict:
 def worker(args) -> None:
     folders = [args.corpus / f"copy-{k:03d}" for k in range(args.size)]
     questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
-    run = run_committee if args.worker == "committee" else run_reference
-    args.result.write_text(json.dumps(run(folders, questions)))
+    if args.worker == "committee":
+        result = run_committee(folders, questions, args.keep)
+    else:
+        result = run_reference(folders, questions)
+    args.result.write_text(json.dumps(result))
+
+
+def queries_only(data: Path, questions_file: Path) -> dict:
+    """Query latency (and peak memory) of committee on a data folder kept by an earlier run (--keep)."""
+    from assistant.service import Assistant
+    from settings import Settings
+
+    questions = [json.loads(line)["question"] for line in questions_file.read_text().splitlines() if line.strip()]
+    t0 = time.perf_counter()
+    assistant = Assistant(Settings.from_env(data_dir=data))
+    assistant.ask("open")  # loads the model and opens the stores: a process start, timed apart
+    start_s = time.perf_counter() - t0
+    chunks = assistant.registry.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    return {"data": str(data), "chunks": chunks, "start_s": start_s, **latency_ms(assistant.ask, questions),
+            "peak_mb": peak_rss_mb()}
 
 
 def measure(kind: str, size: int, args, corpus: Path, scratch: Path) -> dict:
     """One pipeline at one size, in a fresh subprocess of this script."""
     result = scratch / f"{kind}-{size}.json"
     print(f"[{time.strftime('%H:%M:%S')}] {kind} at {size}x ...", file=sys.stderr, flush=True)
+    keep = ["--keep", str(args.keep)] if args.keep and kind == "committee" else []
     subprocess.run([sys.executable, __file__, "--worker", kind, "--size", str(size), "--corpus", str(corpus),
-                    "--questions", str(args.questions), "--result", str(result)], check=True)
+                    "--questions", str(args.questions), "--result", str(result), *keep], check=True)
     figures = json.loads(result.read_text())
     print(f"[{time.strftime('%H:%M:%S')}] {kind} at {size}x: {json.dumps(figures, default=str)}",
           file=sys.stderr, flush=True)
@@ -237,6 +260,9 @@ def main() -> None:
     ap.add_argument("--pdfs", type=Path, default=SHARED / "corpus_pdf")
     ap.add_argument("--questions", type=Path, default=SHARED / "eval" / "dev.jsonl")
     ap.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--keep", type=Path, help="keep committee's data folder of each size under KEEP/size-N")
+    ap.add_argument("--queries", type=Path, metavar="DATA",
+                    help="only measure query latency on a data folder kept with --keep (after a query-side change)")
     ap.add_argument("--worker", choices=["committee", "reference"], help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -244,6 +270,14 @@ def main() -> None:
     args = ap.parse_args()
     if args.worker:
         return worker(args)
+    if args.queries:
+        figures = queries_only(args.queries, args.questions)
+        print(json.dumps(figures))
+        with (args.out_dir / "scale-queries.md").open("a") as fh:
+            fh.write(f"| {time.strftime('%Y-%m-%d %H:%M')} | {figures['data']} | {figures['chunks']:,} | "
+                     f"{figures['start_s']:.1f} | {figures['p50_ms']:.0f} | {figures['p95_ms']:.0f} | "
+                     f"{figures['peak_mb']:,.0f} |\n")
+        return
 
     start = time.perf_counter()
     args.out_dir.mkdir(parents=True, exist_ok=True)

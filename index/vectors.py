@@ -73,7 +73,9 @@ class SentenceEmbedding(BaseEmbedding):
         return [self._cache[t] for t in texts]
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed([query])[0]
+        """A question is embedded as a sentence (up to 128 word pieces), from the same cache: retrieval and
+        the extractive answer then embed it once, and several parts of a question in one batch."""
+        return self.embed_sentences([query])[0]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

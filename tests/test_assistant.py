@@ -8,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from conftest import PACK_2018
 
+from assistant.terms import stem
+
 
 @pytest.fixture(scope="module")
 def assistant(library):
@@ -164,3 +166,38 @@ def test_llm_saying_not_found_abstains(llm_assistant):
     _FakeOpenAI.reply = "I could not find that in the papers."
     answer = llm_assistant.ask("When did the committee agree to tender the Hauxton extra care contract?")
     assert answer.abstained
+
+
+def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypatch):
+    """Answers read sentence vectors the ingest pooled from each chunk's model pass, so the model embeds the
+    question and a short list of sentences at query time, not every sentence of every passage."""
+    from assistant import extractive
+
+    registry = assistant.registry
+    stored = registry.db.execute("SELECT count(*) FROM unit_vectors").fetchone()[0]
+    chunks = registry.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    assert stored == chunks
+    chunk_id, text = registry.db.execute(
+        "SELECT chunk_id, text FROM chunks WHERE text LIKE '%60 flats%' LIMIT 1").fetchone()
+    known = registry.unit_vectors([chunk_id])
+    assert any("60 flats" in unit for unit in known) and all(v.shape == (384,) for v in known.values())
+    embedded: list[int] = []
+    encoder = assistant.library.vectors.embedder._encoder
+    encode = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda texts, **kw: embedded.append(len(texts)) or encode(texts, **kw))
+    answer = assistant.ask("How many flats will the Willow Court extra care scheme have?")
+    assert "60 flats" in answer.answer
+    units = sum(len(extractive.split_units(c.text)) for c in answer.citations)
+    # the question, the shortlist, and at most one sentence per passage that runs on into the next chunk
+    assert sum(embedded) <= 1 + extractive.SHORTLIST + len(answer.citations) < units
+
+
+def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
+    retriever = assistant.retriever
+    question = "What did the council decide about the tender for extra care housing at Hauxton and Willow Court?"
+    words = retriever.lexical_terms(question)
+    assert {"hauxton", "willow"} <= set(words)
+    assert "council" not in words  # in most chunks of the sample papers
+    assert all(retriever.rarity.df(stem(w)) <= 0.2 * retriever.rarity.n for w in words)
+    # a question made only of common words keeps its rarest ones
+    assert len(retriever.lexical_terms("care services for adults in the county council")) >= 3
