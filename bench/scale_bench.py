@@ -252,6 +252,23 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def write_results(rows: list[dict], args: argparse.Namespace, total: float) -> str:
+    """Write scale.md and scale.json for the sizes measured so far; return the table."""
+    text = table(rows)
+    questions = sum(1 for line in args.questions.read_text().splitlines() if line.strip())
+    notes = (f"Scale benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {platform.python_version()}; "
+             f"corpus N× {args.pdfs} (copies >0 as year-shifted .txt papers); {questions} questions of "
+             f"{args.questions.name}; total runtime {total / 60:.1f} min.\n\n"
+             "ingest s excludes model load; tokens/s = embedding-model word pieces embedded / ingest s; peak MB = "
+             "max RSS of the committee process (ingest + queries); disk MB = its data folder after ingest; p50/p95 = "
+             "warm Assistant.ask (retrieval + extractive answer). ref = LlamaIndex default pipeline "
+             "(bench/llamaindex_baseline.py), ref p50 = its vector + BM25 fusion retriever (retrieval only). "
+             "Ratios are committee / reference.\n")
+    (args.out_dir / "scale.md").write_text(notes + "\n" + text + "\n")
+    (args.out_dir / "scale.json").write_text(json.dumps({"total_s": total, "rows": rows}, indent=1, default=str))
+    return text
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100], help="corpus multiples to measure")
@@ -291,19 +308,8 @@ def main() -> None:
             with_reference = args.reference_sizes is None or size in args.reference_sizes
             rows.append({"size": size, "committee": measure("committee", size, args, corpus, scratch),
                          "reference": measure("reference", size, args, corpus, scratch) if with_reference else None})
+            text = write_results(rows, args, time.perf_counter() - start)  # after each size: a long run keeps its rows
     total = time.perf_counter() - start
-    text = table(rows)
-    questions = sum(1 for line in args.questions.read_text().splitlines() if line.strip())
-    notes = (f"Scale benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {platform.python_version()}; "
-             f"corpus N× {args.pdfs} (copies >0 as year-shifted .txt papers); {questions} questions of "
-             f"{args.questions.name}; total runtime {total / 60:.1f} min.\n\n"
-             "ingest s excludes model load; tokens/s = embedding-model word pieces embedded / ingest s; peak MB = "
-             "max RSS of the committee process (ingest + queries); disk MB = its data folder after ingest; p50/p95 = "
-             "warm Assistant.ask (retrieval + extractive answer). ref = LlamaIndex default pipeline "
-             "(bench/llamaindex_baseline.py), ref p50 = its vector + BM25 fusion retriever (retrieval only). "
-             "Ratios are committee / reference.\n")
-    (args.out_dir / "scale.md").write_text(notes + "\n" + text + "\n")
-    (args.out_dir / "scale.json").write_text(json.dumps({"total_s": total, "rows": rows}, indent=1, default=str))
     print(text)
     print(f"\ntotal runtime {total / 60:.1f} min; written to {args.out_dir / 'scale.md'}")
 
