@@ -21,6 +21,7 @@ from index.registry import Registry
 from index.vectors import VectorStore
 
 RRF_K = 60
+UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
 COMMON_SHARE = 0.2  # a word in more than this share of chunks is left out of the FTS query ...
 MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
@@ -74,6 +75,26 @@ class HybridRetriever:
             kept = [w for w in words if w in rarest]
         return kept
 
+    def admitted(self, search, filters: Filters, pool: int) -> list[tuple[str, float]]:
+        """The first ``pool`` hits of ``search(limit, filters_or_None)`` among the chunks the filters admit.
+
+        Filtering inside a store's query costs a scan of its metadata per query (Chroma's ``where``: ~0.1 s at
+        10,000 chunks, growing with the library), so the store is asked unfiltered for a wider list that the
+        registry then filters: the first ``pool`` admitted hits of the unfiltered ranking are exactly the
+        filtered ranking's first ``pool``. The list widens while too few pass; a filter so narrow that even a
+        wide list has too few goes to the store's own filtered query."""
+        if filters.admits_all:
+            return search(pool, None)
+        wanted = pool * 2
+        while wanted <= UNFILTERED_MAX:
+            found = search(wanted, None)
+            passing = self.registry.passing([i for i, _ in found], filters)
+            hits = [(i, score) for i, score in found if i in passing]
+            if len(hits) >= pool or len(found) < wanted:
+                return hits[:pool]
+            wanted *= 4
+        return search(pool, filters)
+
     def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
         """Best passages for the whole question; for a two-part question, the best of each part interleaved."""
         parts = sub_questions(question.search_text)
@@ -95,8 +116,9 @@ class HybridRetriever:
                   pool: int) -> list[Passage]:
         rankings, weights, cosine = [], [], {}
         for n, text in enumerate(parts):
-            dense = self.vectors.search(text, filters, pool)
-            lexical = self.registry.lexical_search(" ".join(self.lexical_terms(text)), filters, pool)
+            dense = self.admitted(lambda n, f: self.vectors.search(text, n, f and f.chroma_where()), filters, pool)
+            words = " ".join(self.lexical_terms(text))
+            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
             weight = 1.0 if n == 0 else 0.7
             rankings += [[i for i, _ in dense], [i for i, _ in lexical]]
             weights += [weight, weight]

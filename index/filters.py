@@ -1,4 +1,4 @@
-"""Filters a question runs under; applied inside each store's query, never after retrieval."""
+"""Filters a question runs under; every ranking is of admitted passages only (see HybridRetriever.admitted)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +15,11 @@ class Filters:
     item: str | None = None
     minute: str | None = None
     include_restricted: bool = False
+
+    @property
+    def admits_all(self) -> bool:
+        """True when nothing is filtered out (a user entitled to exempt papers, no other filter)."""
+        return self.chroma_where() is None
 
     def describe(self) -> str:
         parts = []

@@ -220,17 +220,33 @@ class Registry:
             f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})", ids)
         return {r["chunk_id"]: dict(r) for r in rows}
 
-    def lexical_search(self, text: str, filters: Filters, limit: int = 30) -> list[tuple[str, float]]:
-        """(chunk_id, bm25 score) best first; the filter is part of the SQL query."""
+    def passing(self, ids: list[str], filters: Filters) -> set[str]:
+        """Those of ``ids`` that ``filters`` let this user see (and that the registry holds)."""
+        if not ids:
+            return set()
+        where, args = filters.sql_where("c")
+        rows = self.db.execute(
+            f"SELECT c.chunk_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE c.chunk_id IN ({','.join('?' * len(ids))}) AND {where}", [*ids, *args])
+        return {r[0] for r in rows}
+
+    def lexical_search(self, text: str, limit: int = 30, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, bm25 score) best first over every chunk, or over those ``filters`` admit (joining each
+        match to its chunk and paper, which costs more than the BM25 scoring itself)."""
         query = _fts_query(text)
         if not query:
             return []
-        where, args = filters.sql_where("c")
-        sql = (f"SELECT f.chunk_id, bm25(chunk_fts, 0.0, 1.0, 0.3) AS score FROM chunk_fts f "
-               f"JOIN chunks c ON c.chunk_id = f.chunk_id JOIN documents d ON d.doc_id = c.doc_id "
-               f"WHERE chunk_fts MATCH ? AND {where} ORDER BY score LIMIT ?")
+        if filters is None:
+            sql, args = ("SELECT chunk_id, bm25(chunk_fts, 0.0, 1.0, 0.3) AS score FROM chunk_fts "
+                         "WHERE chunk_fts MATCH ? ORDER BY score LIMIT ?"), [query, limit]
+        else:
+            where, filter_args = filters.sql_where("c")
+            sql = (f"SELECT f.chunk_id, bm25(chunk_fts, 0.0, 1.0, 0.3) AS score FROM chunk_fts f "
+                   f"JOIN chunks c ON c.chunk_id = f.chunk_id JOIN documents d ON d.doc_id = c.doc_id "
+                   f"WHERE chunk_fts MATCH ? AND {where} ORDER BY score LIMIT ?")
+            args = [query, *filter_args, limit]
         try:
-            return [(r[0], -r[1]) for r in self.db.execute(sql, [query, *args, limit])]
+            return [(r[0], -r[1]) for r in self.db.execute(sql, args)]
         except sqlite3.OperationalError:
             return []
 
