@@ -22,7 +22,7 @@ from index.vectors import VectorStore
 
 RRF_K = 60
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
-COMMON_SHARE = 0.2  # a word in more than this share of chunks is left out of the FTS query ...
+COMMON_SHARE = 0.1  # a word in more than this share of chunks is left out of the FTS query ...
 MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
 KIND_BOOST = {"presentation": 1.0, "action log": 0.3, "minutes": 0.2}

@@ -28,16 +28,31 @@ class SentenceEmbedding(BaseEmbedding):
     """llama-index embedding over a local sentence-transformers model (normalised vectors), run by torch or
     onnxruntime (index/encoders.py)."""
 
-    _encoder: Any = PrivateAttr()
+    _encoders: dict = PrivateAttr(default_factory=dict)
     _cache: dict = PrivateAttr(default_factory=dict)
+    _setup: tuple = PrivateAttr()
+    _backends: dict = PrivateAttr(default_factory=dict)
 
     def __init__(self, model_path: str, backend: str = "torch", cache_dir: Path | None = None,
                  threads: int | None = None, **kwargs: Any):
         super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
-        from index.encoders import load_encoder
+        from index.encoders import query_backend, resolved_backend
 
-        self._encoder = load_encoder(model_path, backend, cache_dir or Path(tempfile.gettempdir()) / "committee-models",
-                                     threads)
+        self._setup = (model_path, cache_dir or Path(tempfile.gettempdir()) / "committee-models", threads)
+        self._backends = {"passages": resolved_backend(backend), "queries": query_backend(backend)}
+        for use in self._backends:  # load now: a model that cannot load is reported before any work starts
+            self.encoder(use)
+
+    def encoder(self, use: str):
+        """The encoder for ``passages`` (ingest: large batches) or ``queries`` (one to a few short texts);
+        loaded on first use, and one object where both uses take the same backend."""
+        backend = self._backends[use]
+        if backend not in self._encoders:
+            from index.encoders import load_encoder
+
+            model_path, cache_dir, threads = self._setup
+            self._encoders[backend] = load_encoder(model_path, backend, cache_dir, threads)
+        return self._encoders[backend]
 
     @classmethod
     def for_settings(cls, settings: Settings, threads: int | None = None) -> "SentenceEmbedding":
@@ -46,17 +61,17 @@ class SentenceEmbedding(BaseEmbedding):
 
     @property
     def backend(self) -> str:
-        return type(self._encoder).__name__
+        return type(self.encoder("passages")).__name__
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Embeddings of whole texts (chunks are cut to fit the model, so nothing is truncated)."""
-        return self._encoder.encode(texts).tolist()
+        return self.encoder("passages").encode(texts).tolist()
 
     def embed_passages(self, texts: list[str], spans: list[list[tuple[int, int]]]
                        ) -> tuple[list[list[float]], list[np.ndarray]]:
         """Embeddings of whole texts and, from the same model pass, one vector per span of each text (its
         sentences, pooled in context); an encoder that cannot pool spans gives empty arrays."""
-        vectors, per_span = self._encoder.encode_with_spans(texts, spans)
+        vectors, per_span = self.encoder("passages").encode_with_spans(texts, spans)
         return vectors.tolist(), per_span
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
@@ -64,7 +79,7 @@ class SentenceEmbedding(BaseEmbedding):
         meaning is in its opening words), which keeps answering fast."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            vectors = self._encoder.encode(missing, max_tokens=128).tolist()
+            vectors = self.encoder("queries").encode(missing, max_tokens=128).tolist()
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache.update(zip(missing, vectors))

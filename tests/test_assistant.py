@@ -182,7 +182,7 @@ def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypat
     known = registry.unit_vectors([chunk_id])
     assert any("60 flats" in unit for unit in known) and all(v.shape == (384,) for v in known.values())
     embedded: list[int] = []
-    encoder = assistant.library.vectors.embedder._encoder
+    encoder = assistant.library.vectors.embedder.encoder("queries")
     encode = encoder.encode
     monkeypatch.setattr(encoder, "encode", lambda texts, **kw: embedded.append(len(texts)) or encode(texts, **kw))
     answer = assistant.ask("How many flats will the Willow Court extra care scheme have?")
