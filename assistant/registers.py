@@ -60,8 +60,8 @@ def actions_where(registry: Registry, filters: Filters = Filters(), status: str 
 def action_history(registry: Registry, row: dict) -> list[dict]:
     """The same action (committee, minute and wording) in every log that carries it, oldest first."""
     terms = content_terms(row["action"])[:12]
-    same = [r for r in registry.actions(Filters(include_restricted=True))
-            if r["committee"] == row["committee"] and r["minute"] == row["minute"]
+    same = [r for r in registry.actions(Filters(include_restricted=True, committee=row["committee"]))
+            if r["minute"] == row["minute"]
             and _overlap(terms, r["action"]) >= 0.5]
     return sorted(same, key=lambda r: r["log_date"] or "")
 

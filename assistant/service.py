@@ -25,6 +25,7 @@ from settings import Settings
 
 ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
 FIGURE_COVERAGE = 0.45  # ... and that a sentence with a new figure must hold, with its paper and item titles
+LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
 
 
 def _nice_date(iso: str | None) -> str:
@@ -221,11 +222,13 @@ class Assistant:
         """Register rows (actions, resolutions) that answer the question, as cited lines."""
         terms = content_terms(question.search_text)
         cover = self.retriever.coverage
+        # rows of the papers retrieval found: the whole library's registers are too many to score per question
+        docs = {p.doc_id for p in passages}
         lines: list[str] = []
         cited: list[Passage] = []
         listed = self._register_lists(question, filters, lines, cited)
         if question.intent == "action" and not listed:
-            rows = self.registry.actions(filters)
+            rows = self.registry.actions(filters, docs)
             scored = sorted(((cover(terms, f"{r['report_title']} {r['action']} {r['comments']} {r['owner']}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:2]:
@@ -241,7 +244,7 @@ class Assistant:
                              f"Status: {status}. Latest comment ({_nice_date(row['log_date'])} log): "
                              f"{row['comments'] or 'none'} [{n}]")
         if not listed and (question.intent in ("resolution", "when") or question.minute):
-            rows = [r for r in self.registry.decisions(filters) if r["resolution"]]
+            rows = [r for r in self.registry.decisions(filters, docs) if r["resolution"]]
             if question.minute:
                 rows = [r for r in rows if r["minute"] == question.minute] or rows
             window = question.date_window()
@@ -260,7 +263,7 @@ class Assistant:
                              f"{row['resolution']} [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and RECOMMENDATION_Q.search(question.text):
-            rows = self.registry.recommendations(filters)
+            rows = self.registry.recommendations(filters, docs)
             scored = sorted(((cover(terms, f"{r['item_title']} {r['recommendation']}"), r) for r in rows),
                             key=lambda t: -t[0])
             if scored and scored[0][0] >= 0.45:
@@ -307,14 +310,15 @@ class Assistant:
         return False
 
     def _lineage_lines(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
-        """Other resolutions on the same matter, so the answer says which one is current."""
-        events = [e for e in registers.lineage(self.registry, row["title"], filters, threshold=0.75)
+        """Other resolutions of the same committee on the same matter, so the answer says which one is current;
+        the latest LINEAGE_LINES of them (a matter that returns every year would otherwise fill the answer)."""
+        committee_filters = replace(filters, committee=filters.committee or row["committee"])
+        events = [e for e in registers.lineage(self.registry, row["title"], committee_filters, threshold=0.75)
                   if e["kind"] == "resolution"]
         if len(events) < 2:
             return
-        for e in events:
-            if (e["doc_id"], e["minute"]) == (row["doc_id"], row["minute"]):
-                continue
+        others = [e for e in events if (e["doc_id"], e["minute"]) != (row["doc_id"], row["minute"])]
+        for e in others[-LINEAGE_LINES:]:
             p = self._passage_for(filters, e["doc_id"], e["pages"][0], e["pages"][1], e["text"], e["minute"])
             if p is None:
                 continue

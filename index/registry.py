@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -259,9 +260,14 @@ class Registry:
             "SELECT printed FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? ORDER BY number",
             (doc_id, first, last))]
 
-    def _doc_filter(self, filters: Filters, alias: str, dates: bool = True) -> tuple[str, list]:
-        """SQL for a register row ``alias`` joined to its paper ``d``: role, committee, type, meeting dates."""
+    def _doc_filter(self, filters: Filters, alias: str, dates: bool = True,
+                    doc_ids: Collection[str] | None = None) -> tuple[str, list]:
+        """SQL for a register row ``alias`` joined to its paper ``d``: role, committee, type, meeting dates, and
+        (when given) the papers it may come from."""
         sql, args = [filters.role_sql(alias)], []
+        if doc_ids is not None:
+            sql.append(f"d.doc_id IN ({','.join('?' * len(doc_ids))})")
+            args.extend(doc_ids)
         for column, value in (("committee", filters.committee), ("doc_type", filters.doc_type)):
             if value:
                 sql.append(f"d.{column} = ?")
@@ -284,8 +290,8 @@ class Registry:
                  "item": r["item"], "title": r["title"], "pages": [r["first_page"], r["last_page"]],
                  "doc_id": r["doc_id"]} for r in rows]
 
-    def decisions(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "m", dates=False)
+    def decisions(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
+        where, args = self._doc_filter(filters, "m", dates=False, doc_ids=doc_ids)
         if filters.date_from:
             where += " AND coalesce(m.meeting_date, d.meeting_date) >= ?"
             args.append(filters.date_from)
@@ -301,8 +307,8 @@ class Registry:
                  "item": r["item"], "source": r["source"], "pages": [r["first_page"], r["last_page"]],
                  "doc_id": r["doc_id"]} for r in rows]
 
-    def actions(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "a")
+    def actions(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
+        where, args = self._doc_filter(filters, "a", doc_ids=doc_ids)
         rows = self.db.execute(
             f"SELECT a.*, d.source, d.committee FROM actions a JOIN documents d USING (doc_id) WHERE {where} "
             f"ORDER BY a.log_date, a.first_page", args)
@@ -315,8 +321,8 @@ class Registry:
         return [{**{k: r[k] for k in keys}, "status_normalised": normalise_status(r["status"] or ""),
                  "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
 
-    def recommendations(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "r")
+    def recommendations(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
+        where, args = self._doc_filter(filters, "r", doc_ids=doc_ids)
         rows = self.db.execute(
             f"SELECT r.*, d.source, d.committee, d.meeting_date, i.title AS item_title FROM recommendations r "
             f"JOIN documents d USING (doc_id) LEFT JOIN items i ON i.doc_id = r.doc_id AND i.number = r.item "
