@@ -24,6 +24,7 @@ RRF_K = 60
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
 COMMON_SHARE = 0.1  # a word in more than this share of chunks is left out of the FTS query ...
 MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
+NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
 KIND_BOOST = {"presentation": 1.0, "action log": 0.3, "minutes": 0.2}
 
@@ -71,7 +72,8 @@ class HybridRetriever:
         df = {w: self.rarity.df(stem(w)) for w in words}
         kept = [w for w in words if df[w] <= COMMON_SHARE * self.rarity.n]
         if len(kept) < MIN_LEXICAL_TERMS:
-            rarest = set(sorted(dict.fromkeys(words), key=df.get)[:MIN_LEXICAL_TERMS])
+            fallback = [w for w in dict.fromkeys(words) if df[w] <= NEVER_SHARE * self.rarity.n]
+            rarest = set(sorted(fallback, key=df.get)[:MIN_LEXICAL_TERMS])
             kept = [w for w in words if w in rarest]
         return kept
 
