@@ -290,8 +290,16 @@ def main() -> None:
     if args.queries:
         figures = queries_only(args.queries, args.questions)
         print(json.dumps(figures))
-        with (args.out_dir / "scale-queries.md").open("a") as fh:
-            fh.write(f"| {time.strftime('%Y-%m-%d %H:%M')} | {figures['data']} | {figures['chunks']:,} | "
+        log = args.out_dir / "scale-queries.md"
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip() or "?"
+        with log.open("a") as fh:
+            if log.stat().st_size == 0:
+                fh.write("Query latency on kept data folders (`--queries`): warm Assistant.ask over the dev questions, "
+                         "after one warm-up call; start s = process start to first answer ready.\n\n"
+                         "| when | commit | data | chunks | start s | p50 ms | p95 ms | peak MB |\n"
+                         "|---|---|---|---:|---:|---:|---:|---:|\n")
+            fh.write(f"| {time.strftime('%Y-%m-%d %H:%M')} | {commit} | {figures['data']} | {figures['chunks']:,} | "
                      f"{figures['start_s']:.1f} | {figures['p50_ms']:.0f} | {figures['p95_ms']:.0f} | "
                      f"{figures['peak_mb']:,.0f} |\n")
         return

@@ -193,11 +193,18 @@ def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypat
 
 
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
+    from assistant.retrieve import COMMON_SHARE, NEVER_SHARE
+    from assistant.terms import tokens
+
     retriever = assistant.retriever
     question = "What did the council decide about the tender for extra care housing at Hauxton and Willow Court?"
     words = retriever.lexical_terms(question)
     assert {"hauxton", "willow"} <= set(words)
     assert "council" not in words  # in most chunks of the sample papers
-    assert all(retriever.rarity.df(stem(w)) <= 0.2 * retriever.rarity.n for w in words)
-    # a question made only of common words keeps its rarest ones
-    assert len(retriever.lexical_terms("care services for adults in the county council")) >= 3
+    assert all(retriever.rarity.df(stem(w)) <= COMMON_SHARE * retriever.rarity.n for w in words)
+    # a question made only of common words keeps its rarest ones, but never a word a quarter of chunks hold
+    common = "care services for adults in the county council"
+    kept = retriever.lexical_terms(common)
+    assert kept and all(retriever.rarity.df(stem(w)) <= NEVER_SHARE * retriever.rarity.n for w in kept)
+    assert any(retriever.rarity.df(stem(w)) > COMMON_SHARE * retriever.rarity.n for w in kept)
+    assert [w for w in tokens(common) if retriever.rarity.df(stem(w)) > NEVER_SHARE * retriever.rarity.n]
