@@ -153,6 +153,8 @@ class Library:
                 except Exception as exc:  # a bug must not stop the other files either
                     report.failed.append((str(path), f"{path.name}: could not be ingested ({type(exc).__name__}: "
                                                      f"{exc}); please report this file."))
+            if report.ingested or not self.writer.term_counts_held():
+                self.writer.count_terms()
         report.seconds = time.perf_counter() - start
         return report
 

@@ -192,6 +192,16 @@ def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypat
     assert sum(embedded) <= 1 + extractive.SHORTLIST + len(answer.citations) < units
 
 
+def test_ingest_keeps_term_counts_the_fts_vocabulary_agrees_with(assistant):
+    registry = assistant.registry
+    assert registry.term_counts_held()
+    registry.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, 'chunk_fts', 'row')")
+    for word in ("hauxton", "willow", "council"):
+        counted = registry.db.execute("SELECT chunks FROM term_counts WHERE term = ?", (stem(word),)).fetchone()[0]
+        assert counted == registry.db.execute("SELECT doc FROM temp.v WHERE term = ?", (stem(word),)).fetchone()[0]
+        assert assistant.retriever.rarity.df(stem(word)) == counted > 0
+
+
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
     from assistant.retrieve import COMMON_SHARE, NEVER_SHARE
     from assistant.terms import tokens
