@@ -8,6 +8,7 @@ and the meeting briefing. Lists here are complete (SQL), not the top hits of a s
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from datetime import date
@@ -17,11 +18,18 @@ from index.filters import Filters
 from index.registry import Registry
 
 
+@functools.lru_cache(maxsize=50_000)
+def _register_stems(text: str) -> frozenset[str]:
+    """Stems of a register row's text, remembered apart from passages' (a committee's resolutions are read
+    whole for every lineage, and passages would push them out of a shared cache)."""
+    return stems_of.__wrapped__(text)
+
+
 def _overlap(query_terms: list[str], text: str, rarity=None) -> float:
     """Share of the query's terms in ``text``, weighted by rarity when known."""
     if not query_terms:
         return 1.0
-    present = stems_of(text)
+    present = _register_stems(text)
     weight = rarity.idf if rarity is not None else (lambda t: 1.0)
     total = sum(weight(t) for t in query_terms)
     return sum(weight(t) for t in query_terms if t in present) / total

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +94,8 @@ class Registry:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=60000")
         self._migrate()
+        self._lists: dict[tuple, list[dict]] = {}  # whole register lists, until the database changes
+        self._lists_version: tuple[int, int] | None = None
 
     def _migrate(self) -> None:
         with self.db:
@@ -307,7 +309,22 @@ class Registry:
                  "item": r["item"], "title": r["title"], "pages": [r["first_page"], r["last_page"]],
                  "doc_id": r["doc_id"]} for r in rows]
 
+    def _remembered(self, key: tuple, read: Callable[[], list[dict]]) -> list[dict]:
+        """A register list read whole (lineage reads a committee's every resolution for one answer), kept until
+        this or any other connection writes to the database."""
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if version != self._lists_version:
+            self._lists, self._lists_version = {}, version
+        if key not in self._lists:
+            self._lists[key] = read()
+        return list(self._lists[key])
+
     def decisions(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
+        if doc_ids is None:
+            return self._remembered(("decisions", filters), lambda: self._decisions(filters, None))
+        return self._decisions(filters, doc_ids)
+
+    def _decisions(self, filters: Filters, doc_ids: Collection[str] | None) -> list[dict]:
         where, args = self._doc_filter(filters, "m", dates=False, doc_ids=doc_ids)
         if filters.date_from:
             where += " AND coalesce(m.meeting_date, d.meeting_date) >= ?"
@@ -339,6 +356,11 @@ class Registry:
                  "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
 
     def recommendations(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
+        if doc_ids is None:
+            return self._remembered(("recommendations", filters), lambda: self._recommendations(filters, None))
+        return self._recommendations(filters, doc_ids)
+
+    def _recommendations(self, filters: Filters, doc_ids: Collection[str] | None) -> list[dict]:
         where, args = self._doc_filter(filters, "r", doc_ids=doc_ids)
         rows = self.db.execute(
             f"SELECT r.*, d.source, d.committee, d.meeting_date, i.title AS item_title FROM recommendations r "

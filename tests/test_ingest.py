@@ -106,6 +106,9 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
     first = fresh_library.ingest([paper])
     assert first.ingested == 1
     old = fresh_library.vectors.count()
+    # read (and remembered) before the change: the ingest writes through another connection, which must show
+    assert [d["resolution"] for d in fresh_library.registry.decisions() if d["minute"] == "2"] == [
+        "It was resolved unanimously to approve the shelter."]
     paper.write_text(paper.read_text().replace("approve the shelter", "refuse the shelter"))
     second = fresh_library.ingest([paper])
     assert second.ingested == 1
