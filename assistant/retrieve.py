@@ -104,7 +104,7 @@ class HybridRetriever:
         whole = self._retrieve(question, [question.search_text], filters, limit, pool)
         if len(parts) == 1:
             return whole
-        lists = [whole] + [self._retrieve(replace(question, search_text=p), [p], filters, limit, pool)
+        lists = [whole] + [self._retrieve(replace(question, search_text=p), [p], filters, limit, pool, True)
                            for p in parts[1:]]
         merged, seen = [], set()
         for rank in range(limit):
@@ -115,12 +115,16 @@ class HybridRetriever:
         return merged[:limit]
 
     def _retrieve(self, question: Question, parts: list[str], filters: Filters, limit: int,
-                  pool: int) -> list[Passage]:
+                  pool: int, part_of: bool = False) -> list[Passage]:
         rankings, weights, cosine = [], [], {}
         for n, text in enumerate(parts):
             dense = self.admitted(lambda n, f: self.vectors.search(text, n, f and f.chroma_where()), filters, pool)
             words = " ".join(self.lexical_terms(text))
-            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
+            lexical = []
+            if part_of:  # a part's few words, all required: precise, and it scores far fewer chunks than OR
+                lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f, True), filters, pool)
+            if len(lexical) < pool // 4:
+                lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
             weight = 1.0 if n == 0 else 0.7
             rankings += [[i for i, _ in dense], [i for i, _ in lexical]]
             weights += [weight, weight]

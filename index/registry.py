@@ -72,8 +72,9 @@ def normalise_status(status: str) -> str:
     return "other"
 
 
-def _fts_query(text: str) -> str:
-    """A forgiving FTS5 query: every word or figure as an OR'd term (BM25 ranks the overlap)."""
+def _fts_query(text: str, joiner: str = " OR ") -> str:
+    """An FTS5 query of every word or figure: OR'd by default, a forgiving query whose overlap BM25 ranks;
+    joined by AND for a short part of a question, whose words should all be there."""
     terms = re.findall(r"[£$]?\d[\d,.]*%?|[A-Za-z][A-Za-z'’\-]+", text)
     cleaned = []
     for t in terms:
@@ -82,7 +83,7 @@ def _fts_query(text: str) -> str:
         if len(t) < 2 and not t.isdigit():
             continue
         cleaned.append('"' + t.replace('"', "") + '"')
-    return " OR ".join(dict.fromkeys(cleaned))
+    return joiner.join(dict.fromkeys(cleaned))
 
 
 class Registry:
@@ -250,10 +251,12 @@ class Registry:
             f"WHERE c.chunk_id IN ({','.join('?' * len(ids))}) AND {where}", [*ids, *args])
         return {r[0] for r in rows}
 
-    def lexical_search(self, text: str, limit: int = 30, filters: Filters | None = None) -> list[tuple[str, float]]:
+    def lexical_search(self, text: str, limit: int = 30, filters: Filters | None = None,
+                       every_word: bool = False) -> list[tuple[str, float]]:
         """(chunk_id, bm25 score) best first over every chunk, or over those ``filters`` admit (joining each
-        match to its chunk and paper, which costs more than the BM25 scoring itself)."""
-        query = _fts_query(text)
+        match to its chunk and paper, which costs more than the BM25 scoring itself); ``every_word`` matches only
+        chunks holding all the words."""
+        query = _fts_query(text, " AND " if every_word else " OR ")
         if not query:
             return []
         if filters is None:
