@@ -44,6 +44,7 @@ class HybridRetriever:
         self.registry = registry
         self.vectors = vectors
         self._rarity: Rarity | None = None
+        self._weights_of: tuple = ((), ([], 0.0))  # the last terms' weights (see _weights)
 
     @property
     def rarity(self) -> Rarity:
@@ -54,15 +55,24 @@ class HybridRetriever:
     def refresh(self) -> None:
         """Forget cached term statistics after an ingest."""
         self._rarity = None
+        self._weights_of = ((), ([], 0.0))
 
     def coverage(self, terms: list[str], text: str) -> float:
         """IDF-weighted share of the question's content terms present in ``text``."""
         if not terms:
             return 0.0
         present = stems_of(text)
-        weights = [self.rarity.idf(t) for t in terms]
-        got = sum(w for t, w in zip(terms, weights) if t in present)
-        return got / sum(weights)
+        weights, total = self._weights(tuple(terms))
+        return sum(w for t, w in zip(terms, weights) if t in present) / total
+
+    def _weights(self, terms: tuple[str, ...]) -> tuple[list[float], float]:
+        """The terms' IDF weights and their sum, worked out once per question (coverage runs per passage and
+        per sentence: hundreds of times)."""
+        cached = self._weights_of  # read once: app sessions share this retriever across threads
+        if cached[0] != terms:
+            weights = [self.rarity.idf(t) for t in terms]
+            cached = self._weights_of = (terms, (weights, sum(weights)))
+        return cached[1]
 
     def lexical_terms(self, text: str) -> list[str]:
         """The question's words for the FTS query, less those that most chunks hold. BM25 gives such a word
