@@ -46,7 +46,7 @@ def decisions_about(registry: Registry, query: str, filters: Filters = Filters()
     """Every resolution whose minute title or text matches the query (rare words weigh more), oldest first."""
     from assistant.terms import Rarity
 
-    rarity = Rarity(registry.db)
+    rarity = Rarity(registry)
     terms = content_terms(query)
     rows = [r for r in registry.decisions(filters) if r["resolution"]]
     return [r for r in rows if _overlap(terms, f"{r['title']} {r['resolution']}", rarity) >= threshold]
@@ -90,7 +90,7 @@ def lineage(registry: Registry, topic: str, filters: Filters = Filters(), thresh
     The last resolution is the current one; earlier ones are what came before (deferred, varied, rescinded)."""
     from assistant.terms import Rarity
 
-    rarity = Rarity(registry.db)
+    rarity = Rarity(registry)
     terms = content_terms(topic)
     events = []
     for d in registry.decisions(filters):

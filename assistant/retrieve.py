@@ -49,7 +49,7 @@ class HybridRetriever:
     @property
     def rarity(self) -> Rarity:
         if self._rarity is None:
-            self._rarity = Rarity(self.registry.db)
+            self._rarity = Rarity(self.registry)
         return self._rarity
 
     def refresh(self) -> None:
@@ -111,10 +111,10 @@ class HybridRetriever:
         """Best passages for the whole question; for a two-part question, the best of each part interleaved."""
         parts = sub_questions(question.search_text)
         self.vectors.embedder.embed_sentences(parts)  # all parts in one model call; searches reuse them
-        whole = self._retrieve(question, [question.search_text], filters, limit, pool)
+        whole = self._retrieve(question, question.search_text, filters, limit, pool)
         if len(parts) == 1:
             return whole
-        lists = [whole] + [self._retrieve(replace(question, search_text=p), [p], filters, limit, pool, True)
+        lists = [whole] + [self._retrieve(replace(question, search_text=p), p, filters, limit, pool, True)
                            for p in parts[1:]]
         merged, seen = [], set()
         for rank in range(limit):
@@ -124,22 +124,17 @@ class HybridRetriever:
                     merged.append(ranked[rank])
         return merged[:limit]
 
-    def _retrieve(self, question: Question, parts: list[str], filters: Filters, limit: int,
-                  pool: int, part_of: bool = False) -> list[Passage]:
-        rankings, weights, cosine = [], [], {}
-        for n, text in enumerate(parts):
-            dense = self.admitted(lambda n, f: self.vectors.search(text, n, f and f.chroma_where()), filters, pool)
-            words = " ".join(self.lexical_terms(text))
-            lexical = []
-            if part_of:  # a part's few words, all required: precise, and it scores far fewer chunks than OR
-                lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f, True), filters, pool)
-            if len(lexical) < pool // 4:
-                lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
-            weight = 1.0 if n == 0 else 0.7
-            rankings += [[i for i, _ in dense], [i for i, _ in lexical]]
-            weights += [weight, weight]
-            for i, sim in dense:
-                cosine[i] = max(cosine.get(i, 0.0), sim)
+    def _retrieve(self, question: Question, text: str, filters: Filters, limit: int, pool: int,
+                  part_of: bool = False) -> list[Passage]:
+        dense = self.admitted(lambda n, f: self.vectors.search(text, n, f and f.chroma_where()), filters, pool)
+        words = " ".join(self.lexical_terms(text))
+        lexical = []
+        if part_of:  # a part's few words, all required: precise, and it scores far fewer chunks than OR
+            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f, True), filters, pool)
+        if len(lexical) < pool // 4:
+            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
+        rankings, weights = [[i for i, _ in dense], [i for i, _ in lexical]], [1.0, 1.0]
+        cosine = dict(dense)
         fused = reciprocal_rank_fusion(rankings, weights)
         rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
         terms = content_terms(question.search_text)
@@ -162,7 +157,7 @@ class HybridRetriever:
             cov = self.coverage(terms, f"{p.about} {p.text}")
             if question.doc_kind and question.doc_kind == p.doc_type:
                 boost += KIND_BOOST.get(p.doc_type, 0.0)
-            p.score = score * boost * 60 / len(parts) + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
+            p.score = score * boost * 60 + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
             passages.append(p)
         passages.sort(key=lambda p: -p.score)
         return passages[:limit]

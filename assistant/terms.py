@@ -4,10 +4,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-import sqlite3
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from nltk.stem.porter import PorterStemmer
+
+if TYPE_CHECKING:
+    from index.registry import Registry
 
 STOPWORDS = set("""
 a about above after again against all also am an and any are as at be because been before being below between both
@@ -70,15 +73,10 @@ class Rarity:
     every ingest refreshes, so nothing is scanned or rebuilt when a process starts, however large the library. A
     registry written before term counts existed is read from the FTS5 vocabulary instead (slower per term)."""
 
-    def __init__(self, db: sqlite3.Connection):
-        self._db = db
-        self.n = max(1, db.execute("SELECT count(*) FROM chunks").fetchone()[0])
-        counted = db.execute("SELECT 1 FROM term_counts LIMIT 1").fetchone() is not None
-        if counted:
-            self._sql = "SELECT chunks FROM term_counts WHERE term = ?"
-        else:
-            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_vocab USING fts5vocab(main, 'chunk_fts', 'row')")
-            self._sql = "SELECT doc FROM temp.chunk_vocab WHERE term = ?"
+    def __init__(self, registry: Registry):
+        self._db = registry.db
+        self.n = max(1, self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        self._sql = registry.term_count_sql()
         self._df: dict[str, int] = {}
 
     def df(self, term: str) -> int:

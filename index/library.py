@@ -280,7 +280,7 @@ _preparer: Preparer | None = None  # one per worker process, set by its initiali
 def _start_worker(settings: Settings, threads: int) -> None:
     global _preparer
     _preparer = Preparer(settings, TokenCounter(settings.embedding_model),
-                         SentenceEmbedding.for_settings(settings, threads=threads))
+                         SentenceEmbedding.for_settings(settings, threads=threads, preload=("passages",)))
 
 
 def _prepare_in_worker(path: Path, content_hash: str, restricted: bool) -> Prepared:

@@ -36,18 +36,18 @@ class SentenceEmbedding(BaseEmbedding):
     _backends: dict = PrivateAttr(default_factory=dict)
 
     def __init__(self, model_path: str, backend: str = "torch", cache_dir: Path | None = None,
-                 threads: int | None = None, **kwargs: Any):
+                 threads: int | None = None, preload: tuple[str, ...] = ("passages", "queries"), **kwargs: Any):
         super().__init__(model_name=model_path, embed_batch_size=32, **kwargs)
         from index.encoders import query_backend, resolved_backend
 
         self._setup = (model_path, cache_dir or Path(tempfile.gettempdir()) / "committee-models", threads)
         self._backends = {"passages": resolved_backend(backend), "queries": query_backend(backend)}
-        for use in self._backends:  # load now: a model that cannot load is reported before any work starts
+        for use in preload:  # load now: a model that cannot load is reported before any work starts
             self.encoder(use)
 
     def encoder(self, use: str):
         """The encoder for ``passages`` (ingest: large batches) or ``queries`` (one to a few short texts);
-        loaded on first use, and one object where both uses take the same backend."""
+        loaded at start for the uses in ``preload``, else on first use; one object where both take one backend."""
         backend = self._backends[use]
         if backend not in self._encoders:
             from index.encoders import load_encoder
@@ -57,9 +57,11 @@ class SentenceEmbedding(BaseEmbedding):
         return self._encoders[backend]
 
     @classmethod
-    def for_settings(cls, settings: Settings, threads: int | None = None) -> "SentenceEmbedding":
+    def for_settings(cls, settings: Settings, threads: int | None = None,
+                     preload: tuple[str, ...] = ("passages", "queries")) -> "SentenceEmbedding":
         """The embedder settings ask for; ``threads`` caps its CPU threads (ingest workers share the cores)."""
-        return cls(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models", threads)
+        return cls(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models", threads,
+                   preload)
 
     @property
     def backend(self) -> str:
