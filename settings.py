@@ -50,6 +50,10 @@ class Settings:
         return self.data_dir / "registry.sqlite"
 
     @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

@@ -17,6 +17,7 @@ from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import Rarity, content_terms, stem, stems_of
 from index.filters import Filters
+from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import VectorStore
 
@@ -40,9 +41,10 @@ def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> d
 class HybridRetriever:
     """Passages for a question, best first."""
 
-    def __init__(self, registry: Registry, vectors: VectorStore):
+    def __init__(self, registry: Registry, vectors: VectorStore, lexical: LexicalIndex | None = None):
         self.registry = registry
         self.vectors = vectors
+        self.lexical = lexical
         self._rarity: Rarity | None = None
         self._weights_of: tuple = ((), ([], 0.0))  # the last terms' weights (see _weights)
 
@@ -87,6 +89,16 @@ class HybridRetriever:
             kept = [w for w in words if w in rarest]
         return kept
 
+    def lexical_search(self, words: str, limit: int, filters: Filters | None, every_word: bool = False
+                       ) -> list[tuple[str, float]]:
+        """BM25 hits for ``words``: from the memory-mapped index when it is current and no filter goes into the
+        query, else from FTS5 (filtered in SQL, and always current)."""
+        if filters is None and self.lexical is not None:
+            found = self.lexical.search(words, limit, self.registry.chunk_generation(), every_word)
+            if found is not None:
+                return found
+        return self.registry.lexical_search(words, limit, filters, every_word)
+
     def admitted(self, search, filters: Filters, pool: int) -> list[tuple[str, float]]:
         """The first ``pool`` hits of ``search(limit, filters_or_None)`` among the chunks the filters admit.
 
@@ -130,9 +142,9 @@ class HybridRetriever:
         words = " ".join(self.lexical_terms(text))
         lexical = []
         if part_of:  # a part's few words, all required: precise, and it scores far fewer chunks than OR
-            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f, True), filters, pool)
+            lexical = self.admitted(lambda n, f: self.lexical_search(words, n, f, True), filters, pool)
         if len(lexical) < pool // 4:
-            lexical = self.admitted(lambda n, f: self.registry.lexical_search(words, n, f), filters, pool)
+            lexical = self.admitted(lambda n, f: self.lexical_search(words, n, f), filters, pool)
         rankings, weights = [[i for i, _ in dense], [i for i, _ in lexical]], [1.0, 1.0]
         cosine = dict(dense)
         fused = reciprocal_rank_fusion(rankings, weights)

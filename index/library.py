@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import SentenceEmbedding, VectorStore
 from ingest.chunker import TokenCounter
@@ -101,6 +102,7 @@ class Library:
         self.settings = settings
         self.registry = registry or Registry(settings.registry_path)
         self.vectors = vectors or VectorStore(settings)
+        self.lexical = LexicalIndex(settings.lexical_path)
         self.count_tokens = TokenCounter(settings.embedding_model)
         self._writer: Registry | None = None
 
@@ -155,6 +157,8 @@ class Library:
                                                      f"{exc}); please report this file."))
             if report.ingested or not self.writer.term_counts_held():
                 self.writer.count_terms()
+            if not self.lexical.held(self.writer.chunk_generation()):
+                self.lexical.build(self.writer)
         report.seconds = time.perf_counter() - start
         return report
 

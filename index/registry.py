@@ -56,6 +56,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     (4, """
     CREATE TABLE term_counts (term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
     """),
+    (5, """
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    """),
 ]
 
 OPEN_WORDS = ("ongoing", "on-going", "in progress", "open", "outstanding", "pending", "not started", "overdue", "")
@@ -166,6 +169,13 @@ class Registry:
                 (p.doc_id, d.minute, d.councillor, d.item_ref, d.nature, d.text, d.meeting_date, d.page,
                  restricted(d.page, d.page)) for d in parsed.declarations])
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
+            self.db.execute("INSERT INTO counters VALUES ('chunks', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1")
+
+    def chunk_generation(self) -> int:
+        """A number that changes whenever the chunks change (every paper written), which an index built from
+        them (index.lexical) is saved under, so a stale one is never read."""
+        row = self.db.execute("SELECT value FROM counters WHERE name = 'chunks'").fetchone()
+        return row[0] if row else 0
 
     def _delete(self, doc_id: str) -> None:
         for table in ("chunk_fts", "unit_vectors"):

@@ -202,6 +202,18 @@ def test_ingest_keeps_term_counts_the_fts_vocabulary_agrees_with(assistant):
         assert assistant.retriever.rarity.df(stem(word)) == counted > 0
 
 
+def test_the_saved_bm25_index_scores_as_fts5_does_and_is_never_read_once_stale(assistant):
+    registry, lexical = assistant.registry, assistant.library.lexical
+    generation = registry.chunk_generation()
+    assert lexical.held(generation)
+    for words in ("hauxton tender", "willow court flats", "delayed transfers care", "outturn variance"):
+        fts, held = registry.lexical_search(words, 10), lexical.search(words, 10, generation)
+        assert [s for _, s in held] == pytest.approx([s for _, s in fts], rel=1e-5) and held[0][0] == fts[0][0]
+        every = registry.lexical_search(words, 200, None, every_word=True)
+        assert {i for i, _ in lexical.search(words, 200, generation, every_word=True)} == {i for i, _ in every}
+    assert lexical.search("hauxton", 5, generation + 1) is None  # a registry that moved on: FTS5 answers
+
+
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
     from assistant.retrieve import COMMON_SHARE, NEVER_SHARE
     from assistant.terms import tokens

@@ -117,6 +117,11 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
         "It was resolved unanimously to refuse the shelter."]
     assert fresh_library.registry.counts()["documents"] == 1
     assert fresh_library.vectors.count() == old
+    # the saved BM25 index follows: one folder, of the registry's present generation, finding the new words only
+    generation = fresh_library.registry.chunk_generation()
+    assert [p.name for p in fresh_library.settings.lexical_path.iterdir()] == [str(generation)]
+    assert fresh_library.lexical.search("refuse shelter", 5, generation, every_word=True)
+    assert fresh_library.lexical.search("approve shelter", 5, generation, every_word=True) == []
 
 
 def test_worker_processes_build_the_same_index(fresh_library, sample_copy, tmp_path):

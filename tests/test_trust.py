@@ -48,9 +48,9 @@ def test_restricted_file_is_filtered_in_the_store_query(fresh_library, tmp_path)
     from assistant.retrieve import HybridRetriever
     from index.filters import Filters
 
-    retriever = HybridRetriever(fresh_library.registry, fresh_library.vectors)
+    retriever = HybridRetriever(fresh_library.registry, fresh_library.vectors, fresh_library.lexical)
     dense = lambda n, f: fresh_library.vectors.search(question, n, f and f.chroma_where())  # noqa: E731
-    lexical = lambda n, f: fresh_library.registry.lexical_search("Nightingale Harbour", n, f)  # noqa: E731
+    lexical = lambda n, f: retriever.lexical_search("Nightingale Harbour", n, f)  # noqa: E731 (bm25s, or FTS5)
     for search in (dense, lexical):
         assert any(fresh_library.registry.chunks_by_id([i])[i]["source"] == "exempt-sale.txt"
                    for i, _ in search(50, None))  # the unfiltered store holds the exempt paper ...

@@ -1,0 +1,174 @@
+"""BM25 over every chunk as memory-mapped arrays (bm25s): the lexical search of a question with no narrow filter.
+
+FTS5 scores a query by walking each term's posting list inside SQLite, 25-35 ms a search at 90,000 chunks
+and most of a question's time. bm25s keeps each term's BM25 contribution per chunk precomputed in sparse
+arrays, so a search is a few array sums and a partial sort. The index is built from the registry's FTS
+table (the same text and title columns, weighted as the FTS query weighs them) at the end of every ingest
+that changed the registry, saved beside it under the registry's chunk generation, and loaded memory-mapped:
+neither a query nor a process start rebuilds it. When the registry has moved past the saved generation (an
+ingest running in another process, or one that stopped before rebuilding) the caller falls back to FTS5,
+which is always current.
+
+    lexical = LexicalIndex(Path("data/lexical"))
+    lexical.build(registry)                               # after an ingest
+    lexical.search("Hauxton tender", 40, registry.chunk_generation())   # [(chunk_id, score), ...] or None
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from index.registry import Registry
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
+COLUMN_WEIGHTS = (1.0, 0.3)  # text, title: the weights the FTS query gives bm25(chunk_fts, 0.0, 1.0, 0.3)
+TOKEN_PATTERN = r"[^\W_]+"  # letters and digits, single ones too ("item 5", "2.4"), as FTS5's unicode61
+BATCH = 4096  # chunks tokenized at a time while building (bounds the memory the token lists take)
+
+
+@dataclass
+class _Loaded:
+    generation: int
+    chunk_ids: list[str]
+    model: bm25s.BM25
+
+
+class LexicalIndex:
+    """The saved bm25s index of one data folder; safe to search from several threads."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._stemmer = Stemmer.Stemmer("porter")
+        self._loaded: _Loaded | None = None
+        self._lock = threading.Lock()
+
+    def _stem(self, word: str) -> str:
+        """Porter's stem as SQLite's porter tokenizer gives it: a word of one or two letters as it is, and its
+        two departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
+        if len(word) <= 2:
+            return word
+        stem = self._stemmer.stemWord(word)
+        return stem[:-1] if stem.endswith(("logi", "bli")) else stem
+
+    def _tokenizer(self) -> bm25s.tokenization.Tokenizer:
+        """Words as FTS5's ``porter unicode61`` tokenizer makes them, every word kept (document lengths count
+        them), so scores here are FTS5's own and its fallback and term counts speak the same terms."""
+        return bm25s.tokenization.Tokenizer(splitter=TOKEN_PATTERN, stopwords=None, stemmer=self._stem)
+
+    def held(self, generation: int) -> bool:
+        """Whether an index of this registry generation is saved."""
+        return (self.folder / str(generation) / "chunk_ids.json").exists()
+
+    def build(self, registry: Registry) -> int:
+        """Index every chunk the registry holds, save it under the registry's generation and drop older ones;
+        returns the number of chunks. Saved to a scratch folder first and renamed, so a reader never sees half."""
+        generation = registry.chunk_generation()
+        chunk_ids, model = self._scored(registry)
+        target, scratch = self.folder / str(generation), self.folder / f"{generation}.partial"
+        shutil.rmtree(scratch, ignore_errors=True)
+        model.save(scratch, show_progress=False)
+        (scratch / "chunk_ids.json").write_text(json.dumps(chunk_ids))
+        shutil.rmtree(target, ignore_errors=True)
+        scratch.rename(target)
+        for old in self.folder.iterdir():
+            if old.name != target.name:
+                shutil.rmtree(old, ignore_errors=True)
+        return len(chunk_ids)
+
+    def _scored(self, registry: Registry) -> tuple[list[str], bm25s.BM25]:
+        """Every chunk's BM25 weight for every term it holds, as FTS5's bm25() works it out for a row: a term's
+        frequency is its column-weighted count over text and title, the length is the row's whole token count,
+        and IDF is Robertson's (floored at 1e-6). bm25s then sums these per query term."""
+        tokenizer = self._tokenizer()
+        chunk_ids: list[str] = []
+        docs, terms, weights, lengths = [], [], [], []
+        cursor = registry.db.execute("SELECT chunk_id, text, title FROM chunk_fts ORDER BY rowid")
+        while rows := cursor.fetchmany(BATCH):
+            first = len(chunk_ids)
+            chunk_ids.extend(r[0] for r in rows)
+            length = np.zeros(len(rows), dtype=np.int64)
+            for column, weight in zip((1, 2), COLUMN_WEIGHTS):
+                texts = [r[column] or "" for r in rows]
+                ids = tokenizer.tokenize([t if t.isascii() else _without_diacritics(t) for t in texts],
+                                         update_vocab=True, return_as="ids", show_progress=False)
+                counts = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+                length += counts
+                docs.append(np.repeat(np.arange(first, first + len(rows), dtype=np.int64), counts))
+                terms.append(np.fromiter((t for x in ids for t in x), dtype=np.int64, count=int(counts.sum())))
+                weights.append(np.full(int(counts.sum()), weight, dtype=np.float64))
+            lengths.append(length)
+        vocab = tokenizer.get_vocab_dict()
+        n_docs, n_terms = len(chunk_ids), max(len(vocab), 1)
+        doc, term, weight = np.concatenate(docs or [[]]), np.concatenate(terms or [[]]), np.concatenate(weights or [[]])
+        length = np.concatenate(lengths or [[]]).astype(np.float64)
+        key = term.astype(np.int64) * max(n_docs, 1) + doc.astype(np.int64)  # one (term, chunk) pair per key
+        order = np.argsort(key, kind="stable")
+        key, weight = key[order], weight[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
+        freq = np.add.reduceat(weight, starts) if len(key) else np.empty(0)
+        pair_term, pair_doc = key[starts] // max(n_docs, 1), key[starts] % max(n_docs, 1)
+        holding = np.bincount(pair_term, minlength=n_terms)
+        idf = np.log((n_docs - holding + 0.5) / (holding + 0.5))
+        idf[idf <= 0] = 1e-6
+        norm = K1 * (1 - B + B * length / max(length.mean() if n_docs else 1.0, 1e-9))
+        score = idf[pair_term] * freq * (K1 + 1) / (freq + norm[pair_doc])
+        model = bm25s.BM25(k1=K1, b=B, method="robertson")
+        model.vocab_dict, model.nonoccurrence_array = vocab, None
+        model.scores = {"data": score.astype(np.float32), "indices": pair_doc.astype(np.int32),
+                        "indptr": np.r_[0, np.cumsum(holding)].astype(np.int64), "num_docs": n_docs}
+        return chunk_ids, model
+
+    def _current(self, generation: int) -> _Loaded | None:
+        loaded = self._loaded
+        if loaded is not None and loaded.generation == generation:
+            return loaded
+        with self._lock:
+            if self._loaded is None or self._loaded.generation != generation:
+                self._loaded = None
+                if self.held(generation):
+                    folder = self.folder / str(generation)
+                    try:
+                        self._loaded = _Loaded(generation, json.loads((folder / "chunk_ids.json").read_text()),
+                                               bm25s.BM25.load(folder, mmap=True))
+                    except (OSError, ValueError):  # removed by a newer ingest while loading: FTS5 answers
+                        self._loaded = None
+            return self._loaded
+
+    def search(self, text: str, limit: int, generation: int, every_word: bool = False
+               ) -> list[tuple[str, float]] | None:
+        """(chunk_id, BM25 score) best first, of chunks holding any of the words (all of them with
+        ``every_word``); None when no index of this registry ``generation`` is saved."""
+        loaded = self._current(generation)
+        if loaded is None:
+            return None
+        model = loaded.model
+        words = self._tokenizer().tokenize([text if text.isascii() else _without_diacritics(text)],
+                                           update_vocab=True, return_as="string", show_progress=False)[0]
+        words = list(dict.fromkeys(words))
+        ids = [model.vocab_dict[w] for w in words if w in model.vocab_dict]
+        if not ids or (every_word and len(ids) < len(words)):
+            return []
+        scores = model.get_scores_from_ids(ids)
+        if every_word:
+            indptr, indices = model.scores["indptr"], model.scores["indices"]
+            candidates = np.asarray(indices[indptr[ids[0]]:indptr[ids[0] + 1]])
+            for token in ids[1:]:
+                candidates = np.intersect1d(candidates, indices[indptr[token]:indptr[token + 1]], assume_unique=True)
+        else:
+            candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+        best = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return [(loaded.chunk_ids[i], float(scores[i])) for i in best]
+
+
+def _without_diacritics(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
