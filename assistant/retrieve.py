@@ -1,9 +1,9 @@
-"""Hybrid retrieval: dense (Chroma through llama-index) and lexical (FTS5 BM25) fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma through llama-index) and lexical (BM25: bm25s, or FTS5) fused by reciprocal rank.
 
 Exact names, minute numbers and figures ("minute 101", "£2.4m", "Willow Court")
 are found by the lexical side, paraphrases by the dense side; references the
 question makes (item 5, minute 98, "the July 2018 meeting", a committee) boost
-the passages they point at. Filters are applied inside both store queries.
+the passages they point at. Filters are applied to widened unfiltered lists (see ``admitted``).
 """
 from __future__ import annotations
 

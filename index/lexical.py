@@ -16,6 +16,7 @@ which is always current.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import unicodedata
@@ -30,7 +31,9 @@ from index.registry import Registry
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 COLUMN_WEIGHTS = (1.0, 0.3)  # text, title: the weights the FTS query gives bm25(chunk_fts, 0.0, 1.0, 0.3)
-TOKEN_PATTERN = r"[^\W_]+"  # letters and digits, single ones too ("item 5", "2.4"), as FTS5's unicode61
+WORD = re.compile(r"[^\W_]+")  # letters and digits, single ones too ("item 5", "2.4"), as FTS5's unicode61
+DIACRITICS = re.compile("[\u0300-\u036f]")
+_THREAD = threading.local()  # a PyStemmer stemmer may not be shared between threads
 BATCH = 4096  # chunks tokenized at a time while building (bounds the memory the token lists take)
 
 
@@ -46,22 +49,8 @@ class LexicalIndex:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._stemmer = Stemmer.Stemmer("porter")
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
-
-    def _stem(self, word: str) -> str:
-        """Porter's stem as SQLite's porter tokenizer gives it: a word of one or two letters as it is, and its
-        two departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
-        if len(word) <= 2:
-            return word
-        stem = self._stemmer.stemWord(word)
-        return stem[:-1] if stem.endswith(("logi", "bli")) else stem
-
-    def _tokenizer(self) -> bm25s.tokenization.Tokenizer:
-        """Words as FTS5's ``porter unicode61`` tokenizer makes them, every word kept (document lengths count
-        them), so scores here are FTS5's own and its fallback and term counts speak the same terms."""
-        return bm25s.tokenization.Tokenizer(splitter=TOKEN_PATTERN, stopwords=None, stemmer=self._stem)
 
     def held(self, generation: int) -> bool:
         """Whether an index of this registry generation is saved."""
@@ -87,7 +76,7 @@ class LexicalIndex:
         """Every chunk's BM25 weight for every term it holds, as FTS5's bm25() works it out for a row: a term's
         frequency is its column-weighted count over text and title, the length is the row's whole token count,
         and IDF is Robertson's (floored at 1e-6). bm25s then sums these per query term."""
-        tokenizer = self._tokenizer()
+        terms_of = _Vocabulary()
         chunk_ids: list[str] = []
         docs, terms, weights, lengths = [], [], [], []
         cursor = registry.db.execute("SELECT chunk_id, text, title FROM chunk_fts ORDER BY rowid")
@@ -96,16 +85,17 @@ class LexicalIndex:
             chunk_ids.extend(r[0] for r in rows)
             length = np.zeros(len(rows), dtype=np.int64)
             for column, weight in zip((1, 2), COLUMN_WEIGHTS):
-                texts = [r[column] or "" for r in rows]
-                ids = tokenizer.tokenize([t if t.isascii() else _without_diacritics(t) for t in texts],
-                                         update_vocab=True, return_as="ids", show_progress=False)
-                counts = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+                flat, counts = [], []
+                for row in rows:
+                    ids = terms_of.ids(row[column] or "")
+                    flat.extend(ids)
+                    counts.append(len(ids))
                 length += counts
                 docs.append(np.repeat(np.arange(first, first + len(rows), dtype=np.int64), counts))
-                terms.append(np.fromiter((t for x in ids for t in x), dtype=np.int64, count=int(counts.sum())))
-                weights.append(np.full(int(counts.sum()), weight, dtype=np.float64))
+                terms.append(np.array(flat, dtype=np.int64))
+                weights.append(np.full(len(flat), weight, dtype=np.float64))
             lengths.append(length)
-        vocab = tokenizer.get_vocab_dict()
+        vocab = terms_of.stems
         n_docs, n_terms = len(chunk_ids), max(len(vocab), 1)
         doc, term, weight = np.concatenate(docs or [[]]), np.concatenate(terms or [[]]), np.concatenate(weights or [[]])
         length = np.concatenate(lengths or [[]]).astype(np.float64)
@@ -150,9 +140,7 @@ class LexicalIndex:
         if loaded is None:
             return None
         model = loaded.model
-        words = self._tokenizer().tokenize([text if text.isascii() else _without_diacritics(text)],
-                                           update_vocab=True, return_as="string", show_progress=False)[0]
-        words = list(dict.fromkeys(words))
+        words = list(dict.fromkeys(_stem(w) for w in _words(text)))
         ids = [model.vocab_dict[w] for w in words if w in model.vocab_dict]
         if not ids or (every_word and len(ids) < len(words)):
             return []
@@ -167,8 +155,40 @@ class LexicalIndex:
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
         best = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(loaded.chunk_ids[i], float(scores[i])) for i in best]
+        return [(loaded.chunk_ids[i], score) for i, score in zip(best.tolist(), scores[best].tolist())]
 
 
-def _without_diacritics(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+class _Vocabulary:
+    """Term ids of texts, each distinct word stemmed once (a library has some 20 million words to read)."""
+
+    def __init__(self):
+        self.stems: dict[str, int] = {}
+        self._known: dict[str, int] = {}
+
+    def ids(self, text: str) -> list[int]:
+        known = self._known
+        return [known[w] if w in known else self._add(w) for w in _words(text)]
+
+    def _add(self, word: str) -> int:
+        term = self._known[word] = self.stems.setdefault(_stem(word), len(self.stems))
+        return term
+
+
+def _words(text: str) -> list[str]:
+    """Words as FTS5's unicode61 tokenizer splits and folds them: runs of letters and digits, lower case,
+    Latin diacritics removed."""
+    text = text.lower()
+    if not text.isascii():
+        text = DIACRITICS.sub("", unicodedata.normalize("NFD", text))
+    return WORD.findall(text)
+
+
+def _stem(word: str) -> str:
+    """Porter's stem as SQLite's porter tokenizer gives it: a word of one or two letters as it is, and its two
+    departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
+    if len(word) <= 2:
+        return word
+    if not hasattr(_THREAD, "stemmer"):
+        _THREAD.stemmer = Stemmer.Stemmer("porter")
+    stem = _THREAD.stemmer.stemWord(word)
+    return stem[:-1] if stem.endswith(("logi", "bli")) else stem
