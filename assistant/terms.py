@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from nltk.stem.porter import PorterStemmer
+from index.lexical import porter_stem
 
 if TYPE_CHECKING:
     from index.registry import Registry
@@ -23,13 +23,12 @@ tell say said says much many per please give show list
 # words that appear in nearly every question about committee papers and say little about which passage answers it
 GENERIC = {"committee", "council", "meeting", "papers", "paper", "report", "pack", "agenda", "item", "minute",
            "minutes", "cambridgeshire", "adults", "adult"}
-_stemmer = PorterStemmer(mode=PorterStemmer.ORIGINAL_ALGORITHM)
 WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]|\d[\d,.]*\d|\d", re.I)
 
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    return _stemmer.stem(word.lower()) if not word[0].isdigit() else word
+    return porter_stem(word.lower()) if not word[0].isdigit() else word
 
 
 def tokens(text: str) -> list[str]:

@@ -140,7 +140,7 @@ class LexicalIndex:
         if loaded is None:
             return None
         model = loaded.model
-        words = list(dict.fromkeys(_stem(w) for w in _words(text)))
+        words = list(dict.fromkeys(porter_stem(w) for w in _words(text)))
         ids = [model.vocab_dict[w] for w in words if w in model.vocab_dict]
         if not ids or (every_word and len(ids) < len(words)):
             return []
@@ -170,7 +170,7 @@ class _Vocabulary:
         return [known[w] if w in known else self._add(w) for w in _words(text)]
 
     def _add(self, word: str) -> int:
-        term = self._known[word] = self.stems.setdefault(_stem(word), len(self.stems))
+        term = self._known[word] = self.stems.setdefault(porter_stem(word), len(self.stems))
         return term
 
 
@@ -183,8 +183,8 @@ def _words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def _stem(word: str) -> str:
-    """Porter's stem as SQLite's porter tokenizer gives it: a word of one or two letters as it is, and its two
+def porter_stem(word: str) -> str:
+    """Porter's stem of a lower-case word as SQLite's porter tokenizer gives it (C speed, ~1 µs): a word of one or two letters as it is, and its two
     departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
     if len(word) <= 2:
         return word

@@ -146,11 +146,14 @@ class VectorStore:
             if ids[start:start + 5000]:
                 self.collection.delete(ids=ids[start:start + 5000])
 
-    def all_ids_by_doc(self) -> dict[str, list[str]]:
-        got = self.collection.get(include=["metadatas"])
+    def all_ids_by_doc(self, page: int = 5000) -> dict[str, list[str]]:
+        """Every chunk id by paper, read a page at a time: one ``get`` of a whole large collection fails in
+        Chroma ("too many SQL variables" at 90,000 chunks)."""
         out: dict[str, list[str]] = {}
-        for cid, meta in zip(got["ids"], got["metadatas"]):
-            out.setdefault((meta or {}).get("paper_id", ""), []).append(cid)
+        for offset in range(0, self.collection.count(), page):
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for cid, meta in zip(got["ids"], got["metadatas"]):
+                out.setdefault((meta or {}).get("paper_id", ""), []).append(cid)
         return out
 
     def search(self, text: str, limit: int = 30, where: dict | None = None) -> list[tuple[str, float]]:

@@ -99,6 +99,12 @@ def test_reingest_unchanged_does_no_work(library):
     assert library.vectors.count() == before
 
 
+def test_the_orphan_sweep_reads_the_store_a_page_at_a_time(library):
+    whole, paged = library.vectors.all_ids_by_doc(), library.vectors.all_ids_by_doc(page=100)
+    assert {d: sorted(ids) for d, ids in paged.items()} == {d: sorted(ids) for d, ids in whole.items()}
+    assert sum(map(len, paged.values())) == library.registry.counts()["chunks"] > 100
+
+
 def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
     paper = tmp_path / "minutes.txt"
     paper.write_text("PLANNING COMMITTEE\nMinutes of the meeting held on 3 March 2021\n"
