@@ -99,12 +99,13 @@ class LexicalIndex:
         n_docs, n_terms = len(chunk_ids), max(len(vocab), 1)
         doc, term, weight = np.concatenate(docs or [[]]), np.concatenate(terms or [[]]), np.concatenate(weights or [[]])
         length = np.concatenate(lengths or [[]]).astype(np.float64)
-        key = term.astype(np.int64) * max(n_docs, 1) + doc.astype(np.int64)  # one (term, chunk) pair per key
+        stride = max(n_docs, 1)  # one (term, chunk) pair per key; no copies of the ~20M-long arrays when non-empty
+        key = term.astype(np.int64, copy=False) * stride + doc.astype(np.int64, copy=False)
         order = np.argsort(key, kind="stable")
         key, weight = key[order], weight[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
         freq = np.add.reduceat(weight, starts) if len(key) else np.empty(0)
-        pair_term, pair_doc = key[starts] // max(n_docs, 1), key[starts] % max(n_docs, 1)
+        pair_term, pair_doc = key[starts] // stride, key[starts] % stride
         holding = np.bincount(pair_term, minlength=n_terms)
         idf = np.log((n_docs - holding + 0.5) / (holding + 0.5))
         idf[idf <= 0] = 1e-6
