@@ -28,7 +28,7 @@ class Settings:
 
     data_dir: Path = Path("data")  # [COMMITTEE_DATA] registry, Chroma store, uploads
     embedding_model: str = field(default_factory=_default_model)  # [COMMITTEE_EMBEDDING_MODEL]
-    # [COMMITTEE_EMBEDDING_BACKEND] auto (torch-bf16 on CPUs with native bfloat16, else onnx) | torch-bf16 | onnx
+    # [COMMITTEE_EMBEDDING_BACKEND] auto (openvino) | openvino | torch-bf16 | onnx
     # | onnx-int8 (faster, vectors move: opt-in) | torch (float32 reference); see index/encoders.py
     embedding_backend: str = "auto"
     chunk_tokens: int = 200  # [COMMITTEE_CHUNK_TOKENS] word pieces per chunk (model reads 256)

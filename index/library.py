@@ -16,7 +16,8 @@ import fcntl
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,12 +185,7 @@ class Library:
         """Each file parsed and embedded, in order; here, or in ``workers`` processes when there are several."""
         jobs = [(path, content_hash, restricted) for path, _, _, content_hash in todo]
         if workers <= 1 or len(jobs) <= 1:
-            preparer = Preparer(self.settings, self.count_tokens, self.vectors.embedder)
-            for job in jobs:
-                try:
-                    yield preparer(*job)
-                except Exception as exc:
-                    yield exc
+            yield from Preparer(self.settings, self.count_tokens, self.vectors.embedder).pipelined(jobs)
             return
         workers = min(workers, len(jobs))
         threads = max(1, (os.cpu_count() or 1) // workers)
@@ -264,10 +260,35 @@ class Preparer:
     embedder: SentenceEmbedding
 
     def __call__(self, path: Path, content_hash: str, restricted: bool) -> Prepared:
+        return self.embed(self.parse(path, content_hash, restricted))
+
+    def pipelined(self, jobs: list[tuple[Path, str, bool]], ahead: int = 2) -> Iterator[Prepared | BaseException]:
+        """Each job's result in order, with the next papers parsed and embedded while the caller writes this one.
+
+        Parsing is Python (it holds the GIL), embedding runs in the model's own threads and writing waits on
+        SQLite and Chroma, so one thread for each keeps both cores busy; ``ahead`` papers at most are held."""
+        with ThreadPoolExecutor(1, "parse") as parser, ThreadPoolExecutor(1, "embed") as embedder:
+            def submit(job):
+                parsed = parser.submit(self.parse, *job)
+                return embedder.submit(lambda: self.embed(parsed.result()))
+
+            queued = deque(submit(job) for job in jobs[:ahead])
+            for k in range(len(jobs)):
+                if k + ahead < len(jobs):
+                    queued.append(submit(jobs[k + ahead]))
+                try:
+                    yield queued.popleft().result()
+                except Exception as exc:
+                    yield exc
+
+    def parse(self, path: Path, content_hash: str, restricted: bool) -> ParsedPaper:
         parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, restricted, content_hash)
         if parsed.paper.page_count > self.settings.max_pages:
             raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
                              f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
+        return parsed
+
+    def embed(self, parsed: ParsedPaper) -> Prepared:
         texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
         if not texts:
             return Prepared(parsed, [], [])
