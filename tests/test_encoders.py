@@ -30,7 +30,6 @@ def test_openvino_streams_give_the_torch_vectors_and_span_vectors_in_order(tmp_p
     """Ingest runs OpenVINO with several batches in flight (small batches, widths padded to 16); what comes back
     must still be each text's own vector and its own spans' vectors, whatever order the lengths put them in."""
     from index.encoders import OpenVinoEncoder, TorchEncoder, load_encoder
-
     from settings import Settings
 
     model = Settings.from_env(env={}).embedding_model
