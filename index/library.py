@@ -228,8 +228,7 @@ class Library:
         state = self.writer.file_state(key)
         previous = state["doc_id"] if state else None
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
-        self.vectors.add([c.chunk_id for c in parsed.chunks], [c.text for c in parsed.chunks], embeddings,
-                         [_metadata(parsed.paper, c) for c in parsed.chunks])
+        self.vectors.add([c.chunk_id for c in parsed.chunks], embeddings, [_metadata(parsed.paper, c) for c in parsed.chunks])
         self.writer.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous,
                                 unit_vectors=prepared.unit_vectors)
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
@@ -247,7 +246,7 @@ class Prepared:
     """A paper parsed and its chunks embedded: everything a write needs, computed without touching the index."""
 
     parsed: ParsedPaper
-    embeddings: list[list[float]]
+    embeddings: np.ndarray  # float32, one row per chunk
     unit_vectors: list[bytes]  # per chunk: float16 vectors of its units (ingest.units), from the same pass
 
 
@@ -291,7 +290,7 @@ class Preparer:
     def embed(self, parsed: ParsedPaper) -> Prepared:
         texts = [embedding_text(parsed.paper, c, self.count_tokens) for c in parsed.chunks]
         if not texts:
-            return Prepared(parsed, [], [])
+            return Prepared(parsed, np.zeros((0, 0), dtype=np.float32), [])
         # each chunk's text ends its embedding text; its units are placed after the header
         spans = [[(a, b) for _, a, b in unit_spans(c.text, offset=len(t) - len(c.text))]
                  for c, t in zip(parsed.chunks, texts)]
