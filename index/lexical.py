@@ -78,12 +78,13 @@ class LexicalIndex:
         and IDF is Robertson's (floored at 1e-6). bm25s then sums these per query term."""
         terms_of = _Vocabulary()
         chunk_ids: list[str] = []
-        docs, terms, weights, lengths = [], [], [], []
+        pair_terms, pair_docs, freqs, lengths = [], [], [], []  # per batch: its distinct (term, chunk) pairs
         cursor = registry.db.execute("SELECT chunk_id, text, title FROM chunk_fts ORDER BY rowid")
         while rows := cursor.fetchmany(BATCH):
             first = len(chunk_ids)
             chunk_ids.extend(r[0] for r in rows)
             length = np.zeros(len(rows), dtype=np.int64)
+            docs, terms, weights = [], [], []
             for column, weight in zip((1, 2), COLUMN_WEIGHTS):
                 flat, counts = [], []
                 for row in rows:
@@ -91,21 +92,27 @@ class LexicalIndex:
                     flat.extend(ids)
                     counts.append(len(ids))
                 length += counts
-                docs.append(np.repeat(np.arange(first, first + len(rows), dtype=np.int64), counts))
+                docs.append(np.repeat(np.arange(len(rows), dtype=np.int64), counts))
                 terms.append(np.array(flat, dtype=np.int64))
                 weights.append(np.full(len(flat), weight, dtype=np.float64))
             lengths.append(length)
+            # a batch's word occurrences summed to one frequency per (term, chunk): the whole library's
+            # occurrences (20M at 100x the samples) are never held at once, which kept the build at 1.4 GB
+            key = np.concatenate(terms) * len(rows) + np.concatenate(docs)
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
+            freqs.append(np.add.reduceat(np.concatenate(weights)[order], starts) if len(key) else np.empty(0))
+            pair_terms.append((key[starts] // len(rows)).astype(np.int32))
+            pair_docs.append((key[starts] % len(rows) + first).astype(np.int32))
         vocab = terms_of.stems
         n_docs, n_terms = len(chunk_ids), max(len(vocab), 1)
-        doc, term, weight = np.concatenate(docs or [[]]), np.concatenate(terms or [[]]), np.concatenate(weights or [[]])
+        pair_term, pair_doc = np.concatenate(pair_terms or [[]]), np.concatenate(pair_docs or [[]])
+        freq = np.concatenate(freqs or [[]])
+        # by term, each term's chunks in order (stable: batches come in chunk order and each is sorted)
+        order = np.argsort(pair_term, kind="stable")
+        pair_term, pair_doc, freq = pair_term[order].astype(np.int64), pair_doc[order], freq[order]
         length = np.concatenate(lengths or [[]]).astype(np.float64)
-        stride = max(n_docs, 1)  # one (term, chunk) pair per key; no copies of the ~20M-long arrays when non-empty
-        key = term.astype(np.int64, copy=False) * stride + doc.astype(np.int64, copy=False)
-        order = np.argsort(key, kind="stable")
-        key, weight = key[order], weight[order]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, dtype=np.int64)
-        freq = np.add.reduceat(weight, starts) if len(key) else np.empty(0)
-        pair_term, pair_doc = key[starts] // stride, key[starts] % stride
         holding = np.bincount(pair_term, minlength=n_terms)
         idf = np.log((n_docs - holding + 0.5) / (holding + 0.5))
         idf[idf <= 0] = 1e-6
@@ -113,7 +120,7 @@ class LexicalIndex:
         score = idf[pair_term] * freq * (K1 + 1) / (freq + norm[pair_doc])
         model = bm25s.BM25(k1=K1, b=B, method="robertson")
         model.vocab_dict, model.nonoccurrence_array = vocab, None
-        model.scores = {"data": score.astype(np.float32), "indices": pair_doc.astype(np.int32),
+        model.scores = {"data": score.astype(np.float32), "indices": pair_doc.astype(np.int32, copy=False),
                         "indptr": np.r_[0, np.cumsum(holding)].astype(np.int64), "num_docs": n_docs}
         return chunk_ids, model
 

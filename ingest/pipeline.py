@@ -127,21 +127,3 @@ def _ranges(numbers: list[int]) -> str:
             out.append(f"{start}–{n}" if n != start else str(n))
             start = None
     return ", ".join(out)
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] -> "1–3, 7"."""
-    out, start = [], None
-    for i, n in enumerate(numbers):
-        if start is None:
-            start = n
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            out.append(f"{start}–{n}" if n != start else str(n))
-            start = None
-    return ", ".join(out)
-
-
-def _parse_minutes(lines, item):
-    from ingest.minutes import parse_minutes
-
-    return parse_minutes(lines, item)
