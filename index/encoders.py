@@ -348,7 +348,9 @@ def query_backend(backend: str) -> str:
 
 
 def load_encoder(model_path: str, backend: str, cache_dir: Path, threads: int | None = None):
-    """The encoder for a backend; onnxruntime when asked and possible, torch otherwise."""
+    """The encoder for a backend. Where OpenVINO cannot compile the model (a CPU its kernels do not cover), the
+    choice ``auto`` made before it: torch-bf16 on native bfloat16, else onnxruntime; where that cannot either,
+    torch."""
     backend = resolved_backend(backend)
     if backend.startswith("torch"):
         return TorchEncoder(model_path, threads, bfloat16=backend == "torch-bf16")
@@ -357,7 +359,9 @@ def load_encoder(model_path: str, backend: str, cache_dir: Path, threads: int | 
             if backend == "openvino":
                 return OpenVinoEncoder(model_path, cache_dir, threads)
             return OnnxEncoder(model_path, cache_dir, quantized=backend == "onnx-int8", threads=threads)
-        except Exception as exc:  # a missing onnx package, an export the model does not support
-            log.warning("embedding with torch: the %s model could not be prepared (%s: %s)", backend, type(exc).__name__,
-                        exc)
+        except Exception as exc:  # a missing package, an export the model does not support, an unsupported CPU
+            fallback = ("torch-bf16" if native_bfloat16() else "onnx") if backend == "openvino" else "torch"
+            log.warning("embedding with %s: the %s model could not be prepared (%s: %s)", fallback, backend,
+                        type(exc).__name__, " ".join(str(exc).split())[-300:])
+            return load_encoder(model_path, fallback, cache_dir, threads)
     return TorchEncoder(model_path, threads)

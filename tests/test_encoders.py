@@ -46,6 +46,22 @@ def test_openvino_streams_give_the_torch_vectors_and_span_vectors_in_order(tmp_p
     assert single.streams == 1 and np.min((single.encode(TEXTS) * reference.encode(TEXTS)).sum(1)) > 0.999
 
 
+def test_a_cpu_openvino_cannot_serve_falls_back_to_the_next_fastest_backend(tmp_path, monkeypatch, caplog):
+    import index.encoders as encoders
+    from settings import Settings
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Supported primitive descriptors list is empty for node: Softmax")
+
+    monkeypatch.setattr(encoders, "OpenVinoEncoder", refuse)
+    encoder = encoders.load_encoder(Settings.from_env(env={}).embedding_model, "auto", tmp_path / "models")
+    if encoders.native_bfloat16():
+        assert isinstance(encoder, encoders.TorchEncoder) and encoder.bfloat16
+    else:
+        assert isinstance(encoder, encoders.OnnxEncoder)
+    assert "the openvino model could not be prepared (RuntimeError: Supported primitive" in caplog.text
+
+
 def test_unknown_backend_is_one_clear_sentence():
     from index.encoders import load_encoder
 
