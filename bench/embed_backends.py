@@ -58,6 +58,10 @@ BACKENDS: dict[str, tuple[str, str, dict]] = {
                                                "unsorted": True}),
     "openvino-fp32": ("openvino", "st-openvino", {"batch": 32, "folder": "st-openvino"}),
     "openvino-int8-weights": ("openvino", "st-openvino", {"batch": 32, "folder": "st-openvino-int8w"}),
+    # the product's own encoders (index/encoders.py), as ingest runs them
+    "committee-openvino": ("main", "product", {"batch": 4, "backend": "openvino"}),
+    "committee-torch-bf16": ("main", "product", {"batch": 32, "backend": "torch-bf16"}),
+    "committee-onnx": ("main", "product", {"batch": 32, "backend": "onnx"}),
 }
 
 
@@ -227,6 +231,8 @@ def worker(name: str, model_path: str, models: Path, work: Path) -> None:
             else:
                 import openvino  # noqa: F401
                 import optimum.intel  # noqa: F401
+        elif kind == "product":
+            from index.encoders import load_encoder
         else:
             import numpy  # noqa: F401
             import onnxruntime  # noqa: F401
@@ -262,7 +268,11 @@ def worker(name: str, model_path: str, models: Path, work: Path) -> None:
             return
         model = SentenceTransformer(str(folder), device="cpu", backend="openvino",
                                     model_kwargs={"ov_config": {"INFERENCE_NUM_THREADS": THREADS}})
-    if kind == "ort":
+    if kind == "product":
+        encoder = load_encoder(model_path, opt["backend"], models / "product", THREADS)
+        info["encoder"] = type(encoder).__name__
+        encode = encoder.encode
+    elif kind == "ort":
         file = models / "st-onnx" / opt["file"]
         if not file.exists():
             print(json.dumps({"skip": f"{file} not exported"}))
@@ -403,6 +413,7 @@ def main() -> None:
     lines += ["", "Versions per backend process:", ""]
     for name, res in results.items():
         extra = f", torch threads {res['torch_threads']}" if "torch_threads" in res else ""
+        extra += f", encoder {res['encoder']}" if "encoder" in res else ""
         lines.append(f"- {name}: " + ", ".join(f"{k} {v}" for k, v in res["versions"].items()) + extra)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines) + "\n")

@@ -5,7 +5,7 @@ Embedding is most of an ingest's time, so the backend matters (bench/embed_backe
 
 - ``openvino``: the exported ONNX model compiled by OpenVINO, which computes in bfloat16 on CPUs that do it
   natively (AVX-512 BF16 or AMX) and float32 elsewhere. For ingest it runs batches of four on one stream per
-  core, two requests per stream: on 2 cores with AVX-512 BF16 it embedded the samples' 896 chunks in 5.6 s,
+  core, two requests per stream: on 2 cores of a Xeon with AMX it embedded the samples' 896 chunks in 5.6 s,
   against 8.3-9.5 s for torch-bf16, 21 s for torch fp32 and 29 s for onnxruntime (whose AVX-512 kernels are
   slow here); forced to float32 it took 18 s. Vectors: cosine to float32 0.99996 or more.
 - ``torch-bf16``: torch with bfloat16 autocast: the same vectors, about 1.8x float32's speed where the CPU has
