@@ -54,6 +54,10 @@ class Settings:
         return self.data_dir / "lexical"
 
     @property
+    def dense_path(self) -> Path:
+        return self.data_dir / "dense"
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

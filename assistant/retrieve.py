@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma through llama-index) and lexical (BM25: bm25s, or FTS5) fused by reciprocal rank.
+"""Hybrid retrieval: dense (exact over the saved vectors, or Chroma) and lexical (BM25: bm25s, or FTS5) fused by
+reciprocal rank; a llama-index retriever over it for LLM pipelines.
 
 Exact names, minute numbers and figures ("minute 101", "£2.4m", "Willow Court")
 are found by the lexical side, paraphrases by the dense side; references the
@@ -16,6 +17,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import Rarity, content_terms, stem, stems_of
+from index.dense import ExactVectors
 from index.filters import Filters
 from index.lexical import LexicalIndex
 from index.registry import Registry
@@ -41,10 +43,12 @@ def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> d
 class HybridRetriever:
     """Passages for a question, best first."""
 
-    def __init__(self, registry: Registry, vectors: VectorStore, lexical: LexicalIndex | None = None):
+    def __init__(self, registry: Registry, vectors: VectorStore, lexical: LexicalIndex | None = None,
+                 exact: ExactVectors | None = None):
         self.registry = registry
         self.vectors = vectors
         self.lexical = lexical
+        self.exact = exact
         self._rarity: Rarity | None = None
         self._weights_of: tuple = ((), ([], 0.0))  # the last terms' weights (see _weights)
 
@@ -99,6 +103,16 @@ class HybridRetriever:
                 return found
         return self.registry.lexical_search(words, limit, filters, every_word)
 
+    def dense_search(self, text: str, limit: int, filters: Filters | None) -> list[tuple[str, float]]:
+        """Nearest chunks to ``text``: exact, from the saved vector matrix, when it is current and no filter goes
+        into the query; else Chroma's approximate search (filtered by its ``where``)."""
+        if filters is None and self.exact is not None:
+            found = self.exact.search(self.vectors.embedder.get_query_embedding(text), limit,
+                                      self.registry.chunk_generation())
+            if found is not None:
+                return found
+        return self.vectors.search(text, limit, filters and filters.chroma_where())
+
     def admitted(self, search, filters: Filters, pool: int) -> list[tuple[str, float]]:
         """The first ``pool`` hits of ``search(limit, filters_or_None)`` among the chunks the filters admit.
 
@@ -138,7 +152,7 @@ class HybridRetriever:
 
     def _retrieve(self, question: Question, text: str, filters: Filters, limit: int, pool: int,
                   part_of: bool = False) -> list[Passage]:
-        dense = self.admitted(lambda n, f: self.vectors.search(text, n, f and f.chroma_where()), filters, pool)
+        dense = self.admitted(lambda n, f: self.dense_search(text, n, f), filters, pool)
         words = " ".join(self.lexical_terms(text))
         lexical = []
         if part_of:  # a part's few words, all required: precise, and it scores far fewer chunks than OR

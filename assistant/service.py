@@ -40,7 +40,7 @@ class Assistant:
         self.settings = settings
         self.library = library or Library(settings)
         self.registry = self.library.registry
-        self.retriever = HybridRetriever(self.registry, self.library.vectors, self.library.lexical)
+        self.retriever = HybridRetriever(self.registry, self.library.vectors, self.library.lexical, self.library.exact)
         self._llm = None
         self._acronyms: dict[str, str] | None = None
 

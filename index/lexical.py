@@ -107,8 +107,9 @@ class LexicalIndex:
             pair_docs.append((key[starts] % len(rows) + first).astype(np.int32))
         vocab = terms_of.stems
         n_docs, n_terms = len(chunk_ids), max(len(vocab), 1)
-        pair_term, pair_doc = np.concatenate(pair_terms or [[]]), np.concatenate(pair_docs or [[]])
-        freq = np.concatenate(freqs or [[]])
+        empty = np.empty(0, dtype=np.int32)  # an empty library: no batches
+        pair_term, pair_doc = np.concatenate(pair_terms or [empty]), np.concatenate(pair_docs or [empty])
+        freq = np.concatenate(freqs or [np.empty(0)])
         # by term, each term's chunks in order (stable: batches come in chunk order and each is sorted)
         order = np.argsort(pair_term, kind="stable")
         pair_term, pair_doc, freq = pair_term[order].astype(np.int64), pair_doc[order], freq[order]

@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from index.dense import ExactVectors
 from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import SentenceEmbedding, VectorStore
@@ -104,6 +105,7 @@ class Library:
         self.registry = registry or Registry(settings.registry_path)
         self.vectors = vectors or VectorStore(settings)
         self.lexical = LexicalIndex(settings.lexical_path)
+        self.exact = ExactVectors(settings.dense_path)
         self.count_tokens = TokenCounter(settings.embedding_model)
         self._writer: Registry | None = None
 
@@ -158,8 +160,11 @@ class Library:
                                                      f"{exc}); please report this file."))
             if report.ingested or not self.writer.term_counts_held():
                 self.writer.count_terms()
-            if not self.lexical.held(self.writer.chunk_generation()):
+            generation = self.writer.chunk_generation()
+            if not self.lexical.held(generation):
                 self.lexical.build(self.writer)
+            if not self.exact.held(generation):
+                self.exact.build(self.vectors, generation)
         report.seconds = time.perf_counter() - start
         return report
 

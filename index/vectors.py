@@ -153,6 +153,15 @@ class VectorStore:
                 out.setdefault((meta or {}).get("paper_id", ""), []).append(cid)
         return out
 
+    def all_vectors(self, page: int = 5000) -> tuple[list[str], np.ndarray]:
+        """Every chunk id and its vector (float32 rows), read a page at a time."""
+        ids, rows = [], []
+        for offset in range(0, self.collection.count(), page):
+            got = self.collection.get(include=["embeddings"], limit=page, offset=offset)
+            ids.extend(got["ids"])
+            rows.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
+        return ids, np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
     def search(self, text: str, limit: int = 30, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first, over the whole collection or the chunks Chroma's ``where``
         admits (a ``where`` makes Chroma scan its metadata on every query: ~0.1 s at 10,000 chunks, growing

@@ -5,6 +5,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import numpy as np
 import pytest
 from conftest import PACK_2018
 
@@ -212,6 +213,30 @@ def test_the_saved_bm25_index_scores_as_fts5_does_and_is_never_read_once_stale(a
         every = registry.lexical_search(words, 200, None, every_word=True)
         assert {i for i, _ in lexical.search(words, 200, generation, every_word=True)} == {i for i, _ in every}
     assert lexical.search("hauxton", 5, generation + 1) is None  # a registry that moved on: FTS5 answers
+
+
+def test_dense_search_is_exact_over_the_saved_vectors_and_the_same_in_every_process(assistant, tmp_path, monkeypatch):
+    """The saved matrix holds exactly Chroma's vectors; its top 40 is the brute-force top 40 (Chroma's graph is
+    approximate, and rebuilt per process), a stale copy is never read, and above the size limit none is kept."""
+    import index.dense as dense
+
+    registry, vectors, exact = assistant.registry, assistant.library.vectors, assistant.library.exact
+    generation = registry.chunk_generation()
+    assert exact.held(generation)
+    ids, matrix = vectors.all_vectors()
+    assert len(ids) == vectors.count() == registry.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    question = "How large was the long-term care team's backlog in July 2018?"
+    query = np.asarray(vectors.embedder.get_query_embedding(question), dtype=np.float32)
+    scores = matrix @ query
+    truth = [ids[i] for i in np.argsort(-scores, kind="stable")[:40]]
+    found = assistant.retriever.dense_search(question, 40, None)
+    assert [i for i, _ in found] == truth
+    assert [s for _, s in found] == pytest.approx(sorted(scores, reverse=True)[:40], abs=1e-5)
+    assert exact.search(query, 5, generation + 1) is None  # a registry that moved on: Chroma answers
+    monkeypatch.setattr(dense, "EXACT_MAX_CHUNKS", 10)  # a library too large for a scan keeps no copy
+    small = dense.ExactVectors(tmp_path / "dense")
+    assert small.build(vectors, generation) == 0 and not small.held(generation)
 
 
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
