@@ -13,11 +13,13 @@ writes stay in this process, one paper at a time, so the store never sees two wr
 from __future__ import annotations
 
 import fcntl
+import logging
 import multiprocessing
 import os
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,8 @@ from ingest.pipeline import file_hash, parse_paper
 from ingest.readers import SUPPORTED
 from ingest.units import unit_spans
 from settings import Settings
+
+log = logging.getLogger("committee.ingest")
 
 
 @dataclass
@@ -197,9 +201,19 @@ class Library:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
                                  initargs=(self.settings, threads)) as pool:
             futures = [pool.submit(_prepare_in_worker, *job) for job in jobs]
-            for future in futures:
+            here: Preparer | None = None
+            for job, future in zip(jobs, futures):
                 try:
                     yield future.result()
+                except BrokenProcessPool as exc:  # a worker died (killed, out of memory): the rest are done here
+                    if here is None:
+                        log.warning("an ingest worker stopped (%s); preparing the remaining papers in this process",
+                                    exc)
+                        here = Preparer(self.settings, self.count_tokens, self.vectors.embedder)
+                    try:
+                        yield here(*job)
+                    except Exception as again:
+                        yield again
                 except Exception as exc:
                     yield exc
 
