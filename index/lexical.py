@@ -15,12 +15,9 @@ which is always current.
 """
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import threading
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -28,6 +25,7 @@ import numpy as np
 import Stemmer
 
 from index.registry import Registry
+from index.saved import SavedByGeneration
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 COLUMN_WEIGHTS = (1.0, 0.3)  # text, title: the weights the FTS query gives bm25(chunk_fts, 0.0, 1.0, 0.3)
@@ -37,39 +35,22 @@ _THREAD = threading.local()  # a PyStemmer stemmer may not be shared between thr
 BATCH = 4096  # chunks tokenized at a time while building (bounds the memory the token lists take)
 
 
-@dataclass
-class _Loaded:
-    generation: int
-    chunk_ids: list[str]
-    model: bm25s.BM25
-
-
 class LexicalIndex:
     """The saved bm25s index of one data folder; safe to search from several threads."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._loaded: _Loaded | None = None
-        self._lock = threading.Lock()
+        self._saved = SavedByGeneration(folder, lambda saved: bm25s.BM25.load(saved, mmap=True))
 
     def held(self, generation: int) -> bool:
         """Whether an index of this registry generation is saved."""
-        return (self.folder / str(generation) / "chunk_ids.json").exists()
+        return self._saved.held(generation)
 
     def build(self, registry: Registry) -> int:
         """Index every chunk the registry holds, save it under the registry's generation and drop older ones;
         returns the number of chunks. Saved to a scratch folder first and renamed, so a reader never sees half."""
-        generation = registry.chunk_generation()
         chunk_ids, model = self._scored(registry)
-        target, scratch = self.folder / str(generation), self.folder / f"{generation}.partial"
-        shutil.rmtree(scratch, ignore_errors=True)
-        model.save(scratch, show_progress=False)
-        (scratch / "chunk_ids.json").write_text(json.dumps(chunk_ids))
-        shutil.rmtree(target, ignore_errors=True)
-        scratch.rename(target)
-        for old in self.folder.iterdir():
-            if old.name != target.name:
-                shutil.rmtree(old, ignore_errors=True)
+        self._saved.save(registry.chunk_generation(), chunk_ids, lambda scratch: model.save(scratch, show_progress=False))
         return len(chunk_ids)
 
     def _scored(self, registry: Registry) -> tuple[list[str], bm25s.BM25]:
@@ -125,30 +106,14 @@ class LexicalIndex:
                         "indptr": np.r_[0, np.cumsum(holding)].astype(np.int64), "num_docs": n_docs}
         return chunk_ids, model
 
-    def _current(self, generation: int) -> _Loaded | None:
-        loaded = self._loaded
-        if loaded is not None and loaded.generation == generation:
-            return loaded
-        with self._lock:
-            if self._loaded is None or self._loaded.generation != generation:
-                self._loaded = None
-                if self.held(generation):
-                    folder = self.folder / str(generation)
-                    try:
-                        self._loaded = _Loaded(generation, json.loads((folder / "chunk_ids.json").read_text()),
-                                               bm25s.BM25.load(folder, mmap=True))
-                    except (OSError, ValueError):  # removed by a newer ingest while loading: FTS5 answers
-                        self._loaded = None
-            return self._loaded
-
     def search(self, text: str, limit: int, generation: int, every_word: bool = False
                ) -> list[tuple[str, float]] | None:
         """(chunk_id, BM25 score) best first, of chunks holding any of the words (all of them with
         ``every_word``); None when no index of this registry ``generation`` is saved."""
-        loaded = self._current(generation)
+        loaded = self._saved.current(generation)
         if loaded is None:
             return None
-        model = loaded.model
+        model = loaded.value
         words = list(dict.fromkeys(porter_stem(w) for w in _words(text)))
         ids = [model.vocab_dict[w] for w in words if w in model.vocab_dict]
         if not ids or (every_word and len(ids) < len(words)):

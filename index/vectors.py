@@ -143,12 +143,16 @@ class VectorStore:
             if ids[start:start + 5000]:
                 self.collection.delete(ids=ids[start:start + 5000])
 
-    def all_ids_by_doc(self, page: int = 5000) -> dict[str, list[str]]:
-        """Every chunk id by paper, read a page at a time: one ``get`` of a whole large collection fails in
-        Chroma ("too many SQL variables" at 90,000 chunks)."""
-        out: dict[str, list[str]] = {}
+    def _pages(self, include: list[str], page: int = 5000):
+        """The whole collection a page at a time: one ``get`` of a large collection fails in Chroma ("too many
+        SQL variables" at 90,000 chunks)."""
         for offset in range(0, self.collection.count(), page):
-            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            yield self.collection.get(include=include, limit=page, offset=offset)
+
+    def all_ids_by_doc(self, page: int = 5000) -> dict[str, list[str]]:
+        """Every chunk id by paper, read a page at a time."""
+        out: dict[str, list[str]] = {}
+        for got in self._pages(["metadatas"], page):
             for cid, meta in zip(got["ids"], got["metadatas"]):
                 out.setdefault((meta or {}).get("paper_id", ""), []).append(cid)
         return out
@@ -156,8 +160,7 @@ class VectorStore:
     def all_vectors(self, page: int = 5000) -> tuple[list[str], np.ndarray]:
         """Every chunk id and its vector (float32 rows), read a page at a time."""
         ids, rows = [], []
-        for offset in range(0, self.collection.count(), page):
-            got = self.collection.get(include=["embeddings"], limit=page, offset=offset)
+        for got in self._pages(["embeddings"], page):
             ids.extend(got["ids"])
             rows.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
         return ids, np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
