@@ -22,6 +22,20 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO date option, or one line saying what to type instead and exit status 2."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        click.echo(f"error: --{param.name.removeprefix('date_')} must be an ISO date like 2025-03-13, not "
+                   f"{value!r}.", err=True)
+        ctx.exit(2)
+
+
 @click.group()
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data folder (registry and vector store). Env COMMITTEE_DATA; default ./data.")
@@ -42,8 +56,9 @@ def main(ctx: click.Context, data, chroma_host, chroma_port, role) -> None:
 @click.option("--restricted", is_flag=True, help="Mark these files as exempt (not for publication).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that parse and embed in parallel (default COMMITTEE_INGEST_WORKERS, 1).")
+@click.option("--check", is_flag=True, help="Read every file's content, even when its size and time are unchanged.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, workers: int | None) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, workers: int | None, check: bool) -> None:
     """Ingest papers (files or folders). Unchanged files are skipped; the exit status is 1 if any failed.
 
     Example: committee ingest ~/papers/adults-committee/
@@ -64,13 +79,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, worker
             bar.update(task, description=name[:40])
             bar.advance(task)
 
-        report = library.ingest(paths, restricted=restricted, progress=step, workers=workers)
+        report = library.ingest(paths, restricted=restricted, progress=step, workers=workers, check=check)
     for _, reason in report.failed:
         click.echo(f"error: {reason}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for name, same in report.duplicates:
         click.echo(f"skipped: {Path(name).name} is the same file as {same}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"{report.files} files ({report.ingested} ingested, {report.unchanged} unchanged, "
                f"{len(report.duplicates)} duplicates, {len(report.failed)} failed): {report.pages} pages, "
                f"{report.items} items, {report.minutes} minutes, {report.actions} actions, {report.chunks} chunks "
@@ -106,15 +123,15 @@ def items(ctx: click.Context, as_json: bool) -> None:
 
 def _emit(rows: list[dict], fmt: str, columns: list[str], text_line) -> None:
     """Print register rows as a table for people, or JSON, CSV or Markdown for scripts and export."""
-    from assistant.registers import to_csv, to_markdown
+    from assistant.exports import csv_text, md_table
 
     rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in rows]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(to_csv(rows), nl=False)
+        click.echo(csv_text(rows), nl=False)
     elif fmt == "markdown":
-        click.echo(to_markdown(rows, columns), nl=False)
+        click.echo(md_table(rows, columns), nl=False)
     else:
         for r in rows:
             click.echo(text_line(r))
@@ -129,8 +146,8 @@ def format_options(fn):
 @main.command()
 @click.argument("query", required=False)
 @click.option("--committee", default=None, help="Only this committee.")
-@click.option("--from", "date_from", default=None, help="Only meetings on or after this ISO date.")
-@click.option("--to", "date_to", default=None, help="Only meetings on or before this ISO date.")
+@click.option("--from", "date_from", default=None, callback=_iso_date, help="Only meetings on or after this ISO date.")
+@click.option("--to", "date_to", default=None, callback=_iso_date, help="Only meetings on or before this ISO date.")
 @format_options
 @click.pass_context
 def decisions(ctx: click.Context, query, committee, date_from, date_to, fmt, as_json) -> None:
@@ -239,8 +256,10 @@ def filter_options(fn):
     """--committee, --from, --to, --type: hard filters applied inside the store queries."""
     fn = click.option("--type", "doc_type", default=None,
                       help="Only this document type (agenda pack, minutes, report, action log, ...).")(fn)
-    fn = click.option("--to", "date_to", default=None, help="Only meetings on or before this ISO date.")(fn)
-    fn = click.option("--from", "date_from", default=None, help="Only meetings on or after this ISO date.")(fn)
+    fn = click.option("--to", "date_to", default=None, callback=_iso_date,
+                      help="Only meetings on or before this ISO date.")(fn)
+    fn = click.option("--from", "date_from", default=None, callback=_iso_date,
+                      help="Only meetings on or after this ISO date.")(fn)
     return click.option("--committee", default=None, help="Only this committee (as `committee items` names it).")(fn)
 
 
@@ -349,6 +368,92 @@ def serve(ctx: click.Context, port: int, host: str, no_samples: bool) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvpe(cmd[0], cmd, env)  # become Streamlit, so signals reach it directly
+
+def _page_range(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """``--pages 3`` or ``--pages 2-4``, or one line saying what to type instead and exit status 2."""
+    import re
+
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*", value)
+    if not m or int(m.group(1)) < 1 or (m.group(2) and int(m.group(2)) < int(m.group(1))):
+        click.echo(f"error: --pages must be a page or a range like 2-4, not {value!r}.", err=True)
+        ctx.exit(2)
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
+def _override(ctx: click.Context, path: Path, pages, restricted: bool) -> None:
+    from index.library import Library
+    from ingest.models import PaperError
+
+    try:
+        doc_id, secret = Library(_settings(ctx)).override(path, restricted, pages)
+    except PaperError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    what = f"pages {pages[0]}–{pages[1]} of " if pages and pages[0] != pages[1] else (
+        f"page {pages[0]} of " if pages else "")
+    state = f"restricted pages now: {_spans(secret)}" if secret else "no page is restricted now"
+    click.echo(f"{what}{path.name} {'restricted' if restricted else 'published'}; {state}.")
+
+
+def _spans(numbers: list[int]) -> str:
+    from ingest.pipeline import _ranges
+
+    return _ranges(sorted(numbers))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--pages", default=None, callback=_page_range, help="Only these pages, e.g. 3 or 2-4.")
+@click.pass_context
+def restrict(ctx: click.Context, path: Path, pages) -> None:
+    """Mark a paper held (or some of its pages) exempt; it stays so through re-ingest and copies.
+
+    Example: committee restrict papers/property-sale.pdf --pages 3-5
+    """
+    _override(ctx, path, pages, True)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--pages", default=None, callback=_page_range, help="Only these pages, e.g. 3 or 2-4.")
+@click.pass_context
+def publish(ctx: click.Context, path: Path, pages) -> None:
+    """Lift a restriction: the only way a restricted paper or page becomes public. Recorded with who and when.
+
+    Example: committee publish papers/forward-plan.pdf --pages 2
+    """
+    _override(ctx, path, pages, False)
+
+
+@main.command("restricted")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def restricted_command(ctx: click.Context, as_json: bool) -> None:
+    """The review list: every restricted paper and page with the reason, and every borderline page.
+
+    Borderline pages mention a marking word where the rule chose public; check them and override with
+    `committee restrict PATH --pages N` or `committee publish PATH --pages N`.
+    """
+    from index.registry import Registry
+
+    rows = Registry(_settings(ctx).registry_path).restriction_review()
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in rows], indent=1, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No paper in the library is restricted or borderline.")
+    for r in rows:
+        head = "restricted (whole paper)" if r.whole else (
+            f"restricted pages {_spans(r.restricted_pages)}" if r.restricted_pages else "public")
+        click.echo(f"{r.source} — {head}")
+        for page, reason in r.reasons:
+            click.echo(f"    p. {page}: {reason}")
+        for page, reason in r.borderline:
+            click.echo(f"    p. {page} borderline: {reason}")
+        for o in r.overrides:
+            click.echo(f"    {o}")
 
 
 @click.command()

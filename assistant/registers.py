@@ -7,12 +7,11 @@ and the meeting briefing. Lists here are complete (SQL), not the top hits of a s
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from datetime import date
 
+from assistant.exports import md_text
 from assistant.terms import content_terms, stems_of
 from index.filters import Filters
 from index.registry import Registry
@@ -114,32 +113,6 @@ def owners(registry: Registry, filters: Filters = Filters()) -> list[str]:
     return sorted({r["owner"] for r in registry.actions(filters) if r["owner"]})
 
 
-def to_csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    out = io.StringIO()
-    keys = [k for k in rows[0] if k != "doc_id"]
-    writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: (f"{v[0]}-{v[1]}" if isinstance(v, list) else v) for k, v in r.items() if k != "doc_id"})
-    return out.getvalue()
-
-
-def to_markdown(rows: list[dict], columns: list[str]) -> str:
-    if not rows:
-        return "_Nothing recorded._\n"
-
-    def cell(v) -> str:
-        if isinstance(v, list):
-            v = f"pp. {v[0]}–{v[1]}" if v[0] != v[1] else f"p. {v[0]}"
-        return re.sub(r"\s+", " ", str(v or "")).replace("|", "\\|")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 def briefing(registry: Registry, meeting: str, committee: str | None = None,
              filters: Filters = Filters()) -> str:
     """A Markdown briefing for one meeting: each item with pages, its recommendation, key figures,
@@ -186,7 +159,7 @@ def briefing(registry: Registry, meeting: str, committee: str | None = None,
                            f"{a['owner'] or 'not named'}; latest comment: {a['comments'] or 'none'} "
                            f"({a['source']}, p. {a['pages'][0]})")
             out.append("")
-    return "\n".join(out)
+    return md_text("\n".join(out))  # paper text is never live HTML in the file
 
 
 FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")

@@ -32,9 +32,11 @@ from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import SentenceEmbedding, VectorStore
 from ingest.chunker import TokenCounter
-from ingest.models import Chunk, Paper, PaperError, ParsedPaper
+from ingest.models import Chunk, Override, Paper, PaperError, ParsedPaper
 from ingest.pipeline import file_hash, parse_paper
 from ingest.readers import SUPPORTED
+from ingest.restricted import apply as apply_restriction
+from ingest.restricted import effective
 from ingest.units import unit_spans
 from settings import Settings
 
@@ -49,6 +51,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same as)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
     warnings: list[str] = field(default_factory=list)  # ingested, but something needs attention
+    notes: list[str] = field(default_factory=list)  # one line each, e.g. a paper kept restricted
     pages: int = 0
     items: int = 0
     minutes: int = 0
@@ -129,8 +132,12 @@ class Library:
         return len(orphans)
 
     def ingest(self, paths: Iterable[Path], restricted: bool = False,
-               progress: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
-        """Ingest files and folders; ``workers`` (default ``Settings.ingest_workers``) processes parse and embed."""
+               progress: Callable[[str], None] | None = None, workers: int | None = None,
+               check: bool = False, by: str = "") -> IngestReport:
+        """Ingest files and folders; ``workers`` (default ``Settings.ingest_workers``) processes parse and embed.
+
+        ``restricted`` marks the files' content exempt for good (until ``publish``); ``check`` reads every file's
+        content even when its size, time, inode and ctime are unchanged."""
         workers = workers or self.settings.ingest_workers
         start = time.perf_counter()
         report = IngestReport()
@@ -141,7 +148,7 @@ class Library:
             todo: list[tuple[Path, str, os.stat_result, str]] = []  # (path, resolved key, stat, content hash)
             for path in files:
                 try:
-                    work = self._needs_work(path, restricted, report)
+                    work = self._needs_work(path, restricted, report, check, by)
                 except PaperError as exc:
                     report.failed.append((str(path), str(exc)))
                     work = None
@@ -149,13 +156,13 @@ class Library:
                     todo.append((path, *work))
                 elif progress:
                     progress(path.name)
-            for (path, key, stat, content_hash), result in zip(todo, self._prepared(todo, restricted, workers)):
+            for (path, key, stat, content_hash), result in zip(todo, self._prepared(todo, workers)):
                 if progress:
                     progress(path.name)
                 try:
                     if isinstance(result, BaseException):
                         raise result
-                    if not self._held(path, restricted, report, key, stat, content_hash):
+                    if not self._held(path, report, key, stat, content_hash):
                         self._write(key, stat, result, report)  # unless a copy earlier in this run was written
                 except PaperError as exc:
                     report.failed.append((str(path), str(exc)))
@@ -172,7 +179,7 @@ class Library:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _needs_work(self, path: Path, restricted: bool, report: IngestReport
+    def _needs_work(self, path: Path, restricted: bool, report: IngestReport, check: bool = False, by: str = ""
                     ) -> tuple[str, os.stat_result, str] | None:
         """(resolved key, stat, content hash) of a file to parse, or None when it is unchanged or a copy of a
         paper held."""
@@ -183,16 +190,39 @@ class Library:
             raise PaperError(f"{path.name}: larger than {self.settings.max_upload_mb} MB; split it or raise "
                              "COMMITTEE_MAX_UPLOAD_MB.")
         key = str(path.resolve())
-        if self._unchanged(restricted, report, key, stat):
+        state = self.writer.file_state(key)
+        if not check and not restricted and _same_file(state, stat) and self.writer.document(state["doc_id"]):
+            report.unchanged += 1
+            self._note_kept(path, state["doc_id"], report)
             return None
         content_hash = file_hash(path)
-        if self._held(path, restricted, report, key, stat, content_hash):
+        doc_id = content_hash[:32]
+        if restricted and not self._whole_restricted(doc_id):
+            self.writer.add_override(Override(doc_id, True, by=by or _who(), at=time.time(),
+                                              note="ingest --restricted"))
+            if self.writer.document(doc_id) is not None:
+                self.apply_overrides(doc_id)  # held already: restricted where it stands, no need to parse again
+        if self._held(path, report, key, stat, content_hash):
             return None
         return key, stat, content_hash
 
-    def _prepared(self, todo: list, restricted: bool, workers: int) -> Iterator[Prepared | BaseException]:
+    def _whole_restricted(self, doc_id: str) -> bool:
+        return effective(set(), 0, self.writer.overrides(doc_id))[0]
+
+    def _note_kept(self, path: Path, doc_id: str, report: IngestReport, copy_of: str = "") -> None:
+        """Say in one line that a paper stays restricted though this ingest did not ask for it."""
+        marked = [o for o in self.writer.overrides(doc_id) if o.first_page is None]
+        if not marked or not marked[-1].restricted:
+            return
+        o = marked[-1]
+        when = time.strftime("%Y-%m-%d", time.localtime(o.at))
+        what = f"is a copy of {copy_of}, which" if copy_of else "is"
+        report.notes.append(f"{path.name} {what} stays restricted (marked by {o.by or 'someone'} on {when} with "
+                            f"{o.note}); lift it with: committee publish {path}")
+
+    def _prepared(self, todo: list, workers: int) -> Iterator[Prepared | BaseException]:
         """Each file parsed and embedded, in order; here, or in ``workers`` processes when there are several."""
-        jobs = [(path, content_hash, restricted) for path, _, _, content_hash in todo]
+        jobs = [(path, content_hash, False) for path, _, _, content_hash in todo]
         if workers <= 1 or len(jobs) <= 1:
             yield from Preparer(self.settings, self.count_tokens, self.vectors.embedder).pipelined(jobs)
             return
@@ -217,40 +247,33 @@ class Library:
                 except Exception as exc:
                     yield exc
 
-    def _unchanged(self, restricted: bool, report: IngestReport, key: str, stat: os.stat_result) -> bool:
-        """True when the file at ``key`` has the size and time it had when it was ingested (with the same marking)."""
-        state = self.writer.file_state(key)
-        if state and state["size"] == stat.st_size and state["mtime"] == stat.st_mtime:
-            doc = self.writer.document(state["doc_id"])
-            if doc is not None and bool(doc["restricted"]) == restricted:
-                report.unchanged += 1
-                return True
-        return False
-
-    def _held(self, path: Path, restricted: bool, report: IngestReport, key: str, stat: os.stat_result,
-              content_hash: str) -> bool:
-        """True when a paper with this content is held already: the same file moved or touched, or a copy."""
+    def _held(self, path: Path, report: IngestReport, key: str, stat: os.stat_result, content_hash: str) -> bool:
+        """True when a paper with this content is held already: the same file moved or touched, or a copy (which
+        is skipped, so a copy of a restricted paper never becomes a public one)."""
         doc_id = content_hash[:32]
         existing = self.writer.document(doc_id)
-        if existing is not None and bool(existing["restricted"]) == restricted:
-            if existing["path"] != key and Path(existing["path"]).exists():
-                report.duplicates.append((str(path), existing["source"]))
-            else:
-                report.unchanged += 1
-            self.writer.record_file(key, doc_id, stat.st_size, stat.st_mtime)
-            return True
-        return False
+        if existing is None:
+            return False
+        if existing["path"] != key and Path(existing["path"]).exists():
+            report.duplicates.append((str(path), existing["source"]))
+            self._note_kept(path, doc_id, report, copy_of=existing["source"])
+        else:
+            report.unchanged += 1
+            self._note_kept(path, doc_id, report)
+        self.writer.record_file(key, doc_id, stat)
+        return True
 
     def _write(self, key: str, stat: os.stat_result, prepared: Prepared, report: IngestReport) -> None:
         """Chroma first, then the registry in one transaction, then the old chunks go: never half a paper."""
         parsed, embeddings = prepared.parsed, prepared.embeddings
+        apply_restriction(parsed, self.writer.overrides(parsed.paper.doc_id))
         state = self.writer.file_state(key)
         previous = state["doc_id"] if state else None
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
         self.vectors.add([c.chunk_id for c in parsed.chunks], embeddings, [_metadata(parsed.paper, c) for c in parsed.chunks])
-        self.writer.write_paper(parsed, key, stat.st_size, stat.st_mtime, replaces=previous,
-                                unit_vectors=prepared.unit_vectors)
+        self.writer.write_paper(parsed, key, stat, replaces=previous, unit_vectors=prepared.unit_vectors)
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
+        self._note_kept(Path(key), parsed.paper.doc_id, report)
         report.ingested += 1
         report.warnings.extend(parsed.warnings)
         report.pages += len(parsed.pages)
@@ -258,6 +281,70 @@ class Library:
         report.minutes += len(parsed.minutes)
         report.actions += len(parsed.actions)
         report.chunks += len(parsed.chunks)
+
+    # ---- a clerk's overrides ---------------------------------------------------------------------
+    def doc_id_for(self, path: Path) -> str:
+        """The paper a file holds: as last ingested from that path, else by its content."""
+        state = self.writer.file_state(str(path.resolve()))
+        if state is not None and self.writer.document(state["doc_id"]) is not None:
+            return state["doc_id"]
+        if not path.exists():
+            raise PaperError(f"{path}: no such file or paper in the library; check the path.")
+        doc_id = file_hash(path)[:32]
+        if self.writer.document(doc_id) is None:
+            raise PaperError(f"{path.name}: not in the library; ingest it first.")
+        return doc_id
+
+    def override(self, path: Path, restricted: bool, pages: tuple[int, int] | None = None, by: str = "",
+                 note: str = "") -> tuple[str, list[int]]:
+        """Restrict or publish a paper held (or some of its pages): recorded, and applied at once.
+        Returns (doc_id, the paper's restricted pages now)."""
+        with ingest_lock(self.settings.data_dir):
+            doc_id = self.doc_id_for(path)
+            first, last = pages if pages else (None, None)
+            doc = self.writer.document(doc_id)
+            if pages and not (1 <= first <= last <= doc["page_count"]):
+                raise PaperError(f"{path.name}: has pages 1–{doc['page_count']}; give --pages within them, "
+                                 "like 2-4.")
+            self.writer.add_override(Override(doc_id, restricted, first, last, by or _who(), time.time(),
+                                              note or ("committee restrict" if restricted else "committee publish")))
+            self.apply_overrides(doc_id)
+            return doc_id, self.writer.restricted_page_numbers(doc_id)
+
+    def apply_overrides(self, doc_id: str) -> None:
+        """Re-derive a held paper's restriction from its markings and overrides, in the registry and in Chroma.
+        Tightening goes to Chroma first and loosening to the registry first, so a crash between the two never
+        shows more than either says."""
+        doc = self.writer.document(doc_id)
+        detected = {page for page, restricted, _ in self.writer.marks(doc_id) if restricted}
+        whole, pages = effective(detected, doc["page_count"], self.writer.overrides(doc_id))
+        before = set(self.writer.restricted_page_numbers(doc_id))
+        tighter = whole or not pages <= before
+        chunks = self.writer.chunk_ids_of(doc_id)
+        if tighter:
+            self.vectors.set_restricted(sorted(chunks), True)
+        now = self.writer.set_restriction(doc_id, whole, pages)
+        self.vectors.set_restricted(sorted(now), True)
+        self.vectors.set_restricted(sorted(chunks - now), False)
+
+
+def _same_file(state, stat: os.stat_result) -> bool:
+    """The file is as it was ingested: same size, time, inode and change time (``cp -p`` and ``rsync -t`` keep
+    size and time, but not the inode or ctime)."""
+    if state is None:
+        return False
+    keys = state.keys()
+    return (state["size"] == stat.st_size and state["mtime"] == stat.st_mtime
+            and "inode" in keys and state["inode"] == stat.st_ino and state["ctime"] == stat.st_ctime)
+
+
+def _who() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "unknown"
 
 
 @dataclass

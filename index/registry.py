@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.filters import Filters
-from ingest.models import ParsedPaper
+from ingest.models import Override, ParsedPaper, RestrictionReview
 from ingest.units import unit_spans
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -59,7 +59,20 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, """
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     """),
+    (6, """
+    CREATE TABLE page_marks (doc_id TEXT NOT NULL, page INTEGER NOT NULL, restricted INTEGER NOT NULL, reason TEXT);
+    CREATE TABLE overrides (doc_id TEXT NOT NULL, restricted INTEGER NOT NULL, first_page INTEGER, last_page INTEGER,
+        by TEXT, at REAL, note TEXT);
+    CREATE INDEX overrides_doc ON overrides(doc_id);
+    ALTER TABLE files ADD COLUMN inode INTEGER;
+    ALTER TABLE files ADD COLUMN ctime REAL;
+    """),
 ]
+
+# every register table whose rows carry a page range and a restricted flag: (table, first page, last page)
+PAGED = (("pages", "number", "number"), ("items", "first_page", "first_page"), ("minutes", "first_page", "last_page"),
+         ("actions", "first_page", "last_page"), ("chunks", "first_page", "last_page"),
+         ("recommendations", "first_page", "last_page"), ("declarations", "page", "page"))
 
 OPEN_WORDS = ("ongoing", "on-going", "in progress", "open", "outstanding", "pending", "not started", "overdue", "")
 COMPLETE_WORDS = ("complete", "completed", "closed", "done", "superseded")
@@ -116,19 +129,84 @@ class Registry:
     def document(self, doc_id: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
 
-    def record_file(self, path: str, doc_id: str, size: int, mtime: float) -> None:
+    def record_file(self, path: str, doc_id: str, stat) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (path, doc_id, size, mtime))
+            self._record_file(path, doc_id, stat)
 
-    def write_paper(self, parsed: ParsedPaper, file_path: str, size: int, mtime: float,
-                    replaces: str | None = None, unit_vectors: list[bytes] | None = None) -> None:
+    def _record_file(self, path: str, doc_id: str, stat) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files (path, doc_id, size, mtime, inode, ctime) VALUES (?,?,?,?,?,?)",
+                        (path, doc_id, stat.st_size, stat.st_mtime, stat.st_ino, stat.st_ctime))
+
+    # ---- restriction -----------------------------------------------------------------------------
+    def add_override(self, override: Override) -> None:
+        """Record a restriction decision on content (kept when the paper is deleted, re-ingested or copied)."""
+        with self.db:
+            self.db.execute("INSERT INTO overrides VALUES (?,?,?,?,?,?,?)", (
+                override.doc_id, int(override.restricted), override.first_page, override.last_page, override.by,
+                override.at, override.note))
+
+    def overrides(self, doc_id: str) -> list[Override]:
+        rows = self.db.execute("SELECT * FROM overrides WHERE doc_id = ? ORDER BY at", (doc_id,))
+        return [Override(r["doc_id"], bool(r["restricted"]), r["first_page"], r["last_page"], r["by"], r["at"],
+                         r["note"]) for r in rows]
+
+    def marks(self, doc_id: str) -> list[tuple[int, bool, str]]:
+        """(page, restricted, reason) of what the markings decided for a paper: restricted and borderline pages."""
+        return [(r[0], bool(r[1]), r[2]) for r in self.db.execute(
+            "SELECT page, restricted, reason FROM page_marks WHERE doc_id = ? ORDER BY page", (doc_id,))]
+
+    def set_restriction(self, doc_id: str, whole: bool, pages: set[int]) -> set[str]:
+        """Restrict exactly ``pages`` of a paper held (all of it when ``whole``), every register row with them, in
+        one transaction; returns the ids of the chunks now restricted."""
+        with self.db:
+            self.db.execute("UPDATE documents SET restricted = ? WHERE doc_id = ?", (int(whole), doc_id))
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS secret_pages (n INTEGER PRIMARY KEY)")
+            self.db.execute("DELETE FROM secret_pages")
+            self.db.executemany("INSERT INTO secret_pages VALUES (?)", [(n,) for n in sorted(pages)])
+            for table, first, last in PAGED:
+                self.db.execute(
+                    f"UPDATE {table} SET restricted = (? OR EXISTS (SELECT 1 FROM secret_pages "
+                    f"WHERE n BETWEEN {table}.{first} AND {table}.{last})) WHERE doc_id = ?", (int(whole), doc_id))
+            self.db.execute("DELETE FROM secret_pages")
+        return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? AND restricted = 1",
+                                              (doc_id,))}
+
+    def restriction_review(self) -> list[RestrictionReview]:
+        """Every paper with a restricted or borderline page or an override: what a clerk reviews."""
+        rows = self.db.execute(
+            "SELECT doc_id, source, path, restricted FROM documents WHERE restricted = 1 "
+            "OR doc_id IN (SELECT doc_id FROM page_marks) OR doc_id IN (SELECT doc_id FROM overrides) "
+            "OR doc_id IN (SELECT doc_id FROM pages WHERE restricted = 1) ORDER BY source").fetchall()
+        out = []
+        for r in rows:
+            secret = self.restricted_page_numbers(r["doc_id"])
+            marks = self.marks(r["doc_id"])
+            overrides = self.overrides(r["doc_id"])
+            why = {page: reason for page, restricted, reason in marks if restricted}
+            for o in overrides:
+                pages = secret if o.first_page is None else range(o.first_page, (o.last_page or o.first_page) + 1)
+                for page in pages:
+                    if o.restricted:
+                        why[page] = str(o)
+            out.append(RestrictionReview(
+                r["doc_id"], r["source"], r["path"], bool(r["restricted"]), secret,
+                [(page, why.get(page, "restricted")) for page in secret],
+                [(page, reason) for page, restricted, reason in marks if not restricted and page not in secret],
+                overrides))
+        return out
+
+    def restricted_page_numbers(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT number FROM pages WHERE doc_id = ? AND restricted = 1 ORDER BY number", (doc_id,))]
+
+    def write_paper(self, parsed: ParsedPaper, file_path: str, stat, replaces: str | None = None,
+                    unit_vectors: list[bytes] | None = None) -> None:
         """Replace ``replaces`` (the file's previous version) by ``parsed``, in one transaction.
 
         ``unit_vectors``, one per chunk, are the float16 vectors of its units (ingest.units.unit_spans of
         the chunk text, in order), which answers compare with the question instead of embedding them."""
         p = parsed.paper
-        secret_pages = {c.first_page for c in parsed.chunks if c.restricted} | \
-            {c.last_page for c in parsed.chunks if c.restricted}
+        secret_pages = parsed.restricted_pages
         restricted_all = 1 if p.restricted else 0
 
         def restricted(first: int, last: int) -> int:
@@ -168,7 +246,9 @@ class Registry:
             self.db.executemany("INSERT INTO declarations VALUES (?,?,?,?,?,?,?,?,?)", [
                 (p.doc_id, d.minute, d.councillor, d.item_ref, d.nature, d.text, d.meeting_date, d.page,
                  restricted(d.page, d.page)) for d in parsed.declarations])
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (file_path, p.doc_id, size, mtime))
+            self.db.executemany("INSERT INTO page_marks VALUES (?,?,?,?)", [
+                (p.doc_id, m.page, int(m.restricted), m.reason) for m in parsed.marks])
+            self._record_file(file_path, p.doc_id, stat)
             self.db.execute("INSERT INTO counters VALUES ('chunks', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1")
 
     def chunk_generation(self) -> int:
@@ -182,7 +262,7 @@ class Registry:
             self.db.execute(f"DELETE FROM {table} WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)",
                             (doc_id,))
         for table in ("chunks", "actions", "minutes", "items", "pages", "recommendations", "declarations",
-                      "documents"):
+                      "page_marks", "documents"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:

@@ -138,6 +138,15 @@ class VectorStore:
             self.collection.add(ids=ids[start:start + 2000], embeddings=embeddings[start:start + 2000],
                                 metadatas=metadatas[start:start + 2000])
 
+    def set_restricted(self, ids: list[str], restricted: bool) -> None:
+        """Set the ``restricted`` filter flag of these chunks (a clerk restricted or published their pages)."""
+        for start in range(0, len(ids), 2000):
+            got = self.collection.get(ids=ids[start:start + 2000], include=["metadatas"])
+            changed = [(i, {**m, "restricted": restricted}) for i, m in zip(got["ids"], got["metadatas"])
+                       if m.get("restricted") != restricted]
+            if changed:
+                self.collection.update(ids=[i for i, _ in changed], metadatas=[m for _, m in changed])
+
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 5000):
             if ids[start:start + 5000]:

@@ -97,11 +97,15 @@ def chunk_segments(doc_id: str, segments: list[Segment], count: Callable[[str], 
             current.append(line)
             used += n
         chunks.extend(_chunk(doc_id, seg, current, current_section))
+    # a paper may print the same paragraph twice on one page: its place in the paper keeps the ids apart
+    for ordinal, chunk in enumerate(chunks):
+        chunk.chunk_id = hashlib.sha256(f"{ordinal}|{chunk.chunk_id}".encode()).hexdigest()[:24]
     return chunks
 
 
 def _chunk(doc_id: str, seg: Segment, lines: list[Line], section: str) -> list[Chunk]:
-    """The chunk made of ``lines`` (none if they hold no text); its id is a hash of paper, place and text."""
+    """The chunk made of ``lines`` (none if they hold no text); its id is a hash of paper, place and text
+    (``chunk_segments`` adds its position in the paper)."""
     text = "\n".join(c.text for c in lines).strip()
     if not text:
         return []

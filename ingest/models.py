@@ -94,6 +94,54 @@ class Chunk:
     restricted: bool = False
 
 
+@dataclass(frozen=True)
+class Override:
+    """A clerk's decision on what of a paper is restricted: kept by content (``doc_id`` is the content hash),
+    so it holds for every re-ingest and every copy until another override lifts it."""
+
+    doc_id: str
+    restricted: bool
+    first_page: int | None = None  # None: the whole paper
+    last_page: int | None = None
+    by: str = ""
+    at: float = 0.0
+    note: str = ""  # "ingest --restricted", "committee restrict", ...
+
+    def __str__(self) -> str:
+        what = "whole paper" if self.first_page is None else (
+            f"page {self.first_page}" if self.last_page in (None, self.first_page)
+            else f"pages {self.first_page}–{self.last_page}")
+        return (f"{'restricted' if self.restricted else 'published'} {what} by {self.by or 'someone'} on "
+                f"{_iso_time(self.at)[:10]} ({self.note})")
+
+
+@dataclass
+class RestrictionReview:
+    """One paper on the clerk's review list: what is restricted and why, and what is borderline."""
+
+    doc_id: str
+    source: str
+    path: str
+    whole: bool
+    restricted_pages: list[int]
+    reasons: list[tuple[int, str]]  # (page, why it is restricted)
+    borderline: list[tuple[int, str]]  # (page, the marking word seen where the rule chose public)
+    overrides: list[Override]
+
+    def to_json(self) -> dict:
+        from dataclasses import asdict
+
+        return {**asdict(self), "reasons": [{"page": p, "reason": r} for p, r in self.reasons],
+                "borderline": [{"page": p, "reason": r} for p, r in self.borderline],
+                "overrides": [{**asdict(o), "at": _iso_time(o.at)} for o in self.overrides]}
+
+
+def _iso_time(seconds: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(seconds))
+
+
 @dataclass
 class ParsedPaper:
     """Everything ingest found in one file, ready to be written in one transaction."""
@@ -107,3 +155,5 @@ class ParsedPaper:
     recommendations: list = field(default_factory=list)  # ingest.registers.Recommendation
     declarations: list = field(default_factory=list)  # ingest.registers.Declaration
     warnings: list[str] = field(default_factory=list)  # one sentence each, e.g. pages that need OCR
+    marks: list = field(default_factory=list)  # ingest.restricted.PageMark: restricted and borderline pages
+    restricted_pages: set[int] = field(default_factory=set)  # every restricted page, markings and overrides

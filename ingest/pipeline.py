@@ -19,7 +19,8 @@ from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, Paper, ParsedPaper
 from ingest.readers import read_pages
 from ingest.registers import actions_in_minutes, parse_declarations, parse_recommendations
-from ingest.restricted import restricted_pages
+from ingest.restricted import apply as apply_restriction
+from ingest.restricted import assess_pages
 
 
 def file_hash(path: Path) -> str:
@@ -52,6 +53,7 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
 
     log_pages = {p.number for p in pages if is_action_log_page(p.text)}
     minutes, actions, segments, recommendations, minute_actions = [], [], [], [], []
+    record_pages: set[int] = set()  # pages of minutes and agendas, which record exemption rather than carry it
     pack_date = find_meeting_date(pages, source)
 
     def regions():
@@ -80,6 +82,8 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
             minutes.extend(found)
         logged = parse_action_log(log, pack_date, number) if log else []
         actions.extend(logged)
+        if found or (item is not None and not item.number) or (is_agenda and not has_front_sheet):
+            record_pages.update(ln.page for ln in body)
         if found:
             minute_actions.extend(actions_in_minutes(found, pack_date))
         elif item is not None and item.number and body:
@@ -105,16 +109,18 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
                   meeting_date=pack_date, venue=find_venue(pages), page_count=len(pages),
                   restricted=restricted)
     chunks = chunk_segments(paper.doc_id, segments, count, max_tokens=chunk_tokens)
-    secret = restricted_pages(pages)
-    for chunk in chunks:
-        chunk.restricted = restricted or any(p in secret for p in range(chunk.first_page, chunk.last_page + 1))
+    marks = assess_pages(pages, record_pages, {it.first_page for it in items})
     if not items and doc_type == "report":
         recommendations = parse_recommendations(lines, None)
     blank = [p.number for p in pages if not p.text.strip()]
+    scanned = blank and len(pages) > 1 and path.suffix.lower() == ".pdf"  # an empty page of a text file is no scan
     warnings = [f"{source}: pages {_ranges(blank)} have no text layer (scanned images); run OCR on them to make "
-                "them searchable."] if blank and len(pages) > 1 else []
-    return ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
-                       recommendations=recommendations, declarations=parse_declarations(minutes), warnings=warnings)
+                "them searchable."] if scanned else []
+    parsed = ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
+                         recommendations=recommendations, declarations=parse_declarations(minutes),
+                         warnings=warnings, marks=marks)
+    apply_restriction(parsed, [])
+    return parsed
 
 
 def _ranges(numbers: list[int]) -> str:
