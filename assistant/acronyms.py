@@ -3,14 +3,14 @@ that uses the short form also finds passages and agenda titles that only spell i
 from __future__ import annotations
 
 import re
-import sqlite3
 
 DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|of|for|the|in|on)[ \t]+)*){1,9}?)\(([A-Z][A-Za-z&]{1,7})\)")
 
 
-def find_acronyms(db: sqlite3.Connection, limit_chunks: int = 200_000) -> dict[str, str]:
+def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
+    """Acronym -> long form, from the first ``limit_chunks`` chunks of the registry."""
     found: dict[str, str] = {}
-    for (text,) in db.execute("SELECT text FROM chunks LIMIT ?", (limit_chunks,)):
+    for text in registry.chunk_texts(limit_chunks):
         for m in DEFINITION.finditer(text.replace("\n", " ")):
             acronym = m.group(2)
             if acronym in found or not acronym.isupper() and not re.fullmatch(r"[A-Z][A-Za-z&]+", acronym):

@@ -206,7 +206,3 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
             taken.add((nxt.passage, nxt.position))
             position += 1
     return sorted(chosen, key=lambda u: (u.passage, u.position))
-
-
-def has_figure(text: str) -> bool:
-    return bool(NUMBER.search(text))

@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-
 from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import Rarity, content_terms, stem, stems_of
@@ -188,10 +185,6 @@ class HybridRetriever:
         passages.sort(key=lambda p: -p.score)
         return passages[:limit]
 
-    def as_llama_retriever(self, filters: Filters, limit: int = 8) -> BaseRetriever:
-        """The same retrieval as a llama-index retriever, for query engines and LLM pipelines."""
-        return _LlamaAdapter(self, filters, limit)
-
 
 def content_terms_raw(text: str) -> list[str]:
     """Unstemmed content words for the FTS query (FTS5 stems them itself; BM25 weighs common ones down)."""
@@ -208,17 +201,3 @@ def sub_questions(text: str) -> list[str]:
     """The whole question, then each part of a two-part question ("... and what ...?", "X compared with Y")."""
     parts = [p.strip(" ,?") for p in SPLIT.split(text) if p and len(content_terms(p)) >= 2]
     return [text] + parts if len(parts) >= 2 else [text]
-
-
-class _LlamaAdapter(BaseRetriever):
-    def __init__(self, hybrid: HybridRetriever, filters: Filters, limit: int):
-        super().__init__()
-        self._hybrid, self._filters, self._limit = hybrid, filters, limit
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        from assistant.query import parse_question
-
-        passages = self._hybrid.retrieve(parse_question(query_bundle.query_str), self._filters, self._limit)
-        return [NodeWithScore(node=TextNode(id_=p.chunk_id, text=p.text, metadata={
-            "source": p.source, "pages": p.pages, "item": p.item, "minute": p.minute}), score=p.score)
-            for p in passages]

@@ -47,7 +47,7 @@ class Assistant:
     @property
     def acronyms(self) -> dict[str, str]:
         if self._acronyms is None:
-            self._acronyms = find_acronyms(self.registry.db)
+            self._acronyms = find_acronyms(self.registry)
         return self._acronyms
 
     def refresh(self) -> None:
@@ -203,10 +203,7 @@ class Assistant:
 
     def _passage_for(self, filters: Filters, doc_id: str, first: int, last: int, needle: str, minute: str | None = None) -> Passage | None:
         """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
-        rows = self.registry.db.execute(
-            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? "
-            f"AND {filters.role_sql('chunks')} ORDER BY ordinal", (doc_id, first, last)).fetchall()
-        found = self.registry.chunks_by_id([r[0] for r in rows])
+        found = self.registry.chunks_by_id(self.registry.chunk_ids_in_pages(doc_id, first, last, filters))
         probe = re.sub(r"\s+", " ", needle).lower()[:40]
         candidates = [Passage.from_row(r, 1.0) for r in found.values()]
         for p in candidates:
@@ -403,14 +400,10 @@ class Assistant:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
         if re.search(r"[.!?:;)]\s*$", passage.text):
             return passage
-        row = self.registry.db.execute(
-            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
-            "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
-            "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
-            f"AND {filters.role_sql('c')}", (passage.chunk_id,)).fetchone()
-        if row is None:
+        following = self.registry.next_chunk_id(passage.chunk_id, filters)
+        if following is None:
             return passage
-        nxt = self.registry.chunks_by_id([row[0]])[row[0]]
+        nxt = self.registry.chunks_by_id([following])[following]
         lines = nxt["text"].splitlines()
         own = passage.text.splitlines()
         if lines and own and lines[0] == own[-1]:  # the chunker repeats one line of overlap
@@ -427,11 +420,9 @@ class Assistant:
 
     def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
-        row = self.registry.db.execute(
-            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND first_page <= ? AND last_page >= ? "
-            f"AND {filters.role_sql('chunks')} ORDER BY ordinal LIMIT 1", (doc_id, page, page)).fetchone()
-        found = self.registry.chunks_by_id([row[0]]) if row else {}
-        return Passage.from_row(found[row[0]], 1.0) if found else None
+        ids = self.registry.chunk_ids_in_pages(doc_id, page, page, filters)[:1]
+        found = self.registry.chunks_by_id(ids)
+        return Passage.from_row(found[ids[0]], 1.0) if found else None
 
 
 RECOMMENDATION_Q = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
@@ -487,8 +478,4 @@ def _unique(passages: list[Passage]) -> list[Passage]:
     return out
 
 
-def answer_json(answer: Answer) -> dict:
-    return answer.to_json()
-
-
-__all__ = ["Assistant", "answer_json"]
+__all__ = ["Assistant"]

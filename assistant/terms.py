@@ -73,17 +73,15 @@ class Rarity:
     registry written before term counts existed is read from the FTS5 vocabulary instead (slower per term)."""
 
     def __init__(self, registry: Registry):
-        self._db = registry.db
-        self.n = max(1, self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
-        self._sql = registry.term_count_sql()
+        self._count = registry.term_counter()
+        self.n = max(1, registry.chunk_count())
         self._df: dict[str, int] = {}
 
     def df(self, term: str) -> int:
         """How many chunks hold the term."""
         term = term.replace(",", "")
         if term not in self._df:
-            row = self._db.execute(self._sql, (term,)).fetchone()
-            self._df[term] = row[0] if row else 0
+            self._df[term] = self._count(term)
         return self._df[term]
 
     def idf(self, term: str) -> float:

@@ -288,6 +288,36 @@ class Registry:
                 known.setdefault(unit, vector)
         return known
 
+    def chunk_ids_in_pages(self, doc_id: str, first: int, last: int, filters: Filters) -> list[str]:
+        """The chunks of a paper that touch pages ``first``–``last`` and ``filters`` admit, in reading order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? "
+            f"AND {filters.role_sql('chunks')} ORDER BY ordinal", (doc_id, first, last))]
+
+    def next_chunk_id(self, chunk_id: str, filters: Filters) -> str | None:
+        """The chunk after this one in its paper, in the same item and minute, if ``filters`` admit it."""
+        row = self.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
+            "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
+            "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
+            f"AND {filters.role_sql('c')}", (chunk_id,)).fetchone()
+        return row[0] if row else None
+
+    def chunk_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def chunk_texts(self, limit: int) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT text FROM chunks LIMIT ?", (limit,))]
+
+    def term_counter(self) -> Callable[[str], int]:
+        """A function giving how many chunks hold an FTS term, its SQL chosen once (see ``term_count_sql``)."""
+        sql = self.term_count_sql()
+
+        def chunks(term: str) -> int:
+            row = self.db.execute(sql, (term,)).fetchone()
+            return row[0] if row else 0
+        return chunks
+
     def chunk_ids_of(self, doc_id: str) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))}
 

@@ -134,11 +134,6 @@ def assess_pages(pages: list[PageText], record_pages: set[int] = frozenset(),
     return marks
 
 
-def restricted_pages(pages: list[PageText], record_pages: set[int] = frozenset(),
-                     item_starts: set[int] = frozenset()) -> set[int]:
-    return {m.page for m in assess_pages(pages, record_pages, item_starts) if m.restricted}
-
-
 def effective(detected: set[int], page_count: int, overrides: list[Override]) -> tuple[bool, set[int]]:
     """(whole paper restricted, restricted pages) once the overrides are applied in the order they were made.
 

@@ -15,6 +15,17 @@ PACK_2019 = "adults-committee-2019-10-10-agenda-pack.pdf"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+# Fixtures that load the embedding model or a real library: a test that uses one is end-to-end (``slow``).
+MODEL_FIXTURES = {"library", "fresh_library", "embedder"}
+
+
+def pytest_collection_modifyitems(items):
+    """Two layers: ``pytest -m "not slow"`` runs the fast unit tests (no model, seconds); everything else is
+    ``slow``: tests on a real library, tests marked ``slow`` by hand (subprocesses, servers) and browser tests."""
+    for item in items:
+        if MODEL_FIXTURES & set(item.fixturenames) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory):

@@ -26,6 +26,7 @@ def test_onnx_backend_gives_the_torch_vectors_and_reads_256_word_pieces(tmp_path
     assert float(a[2] @ short_a[2]) < 0.99999
 
 
+@pytest.mark.slow
 def test_openvino_streams_give_the_torch_vectors_and_span_vectors_in_order(tmp_path):
     """Ingest runs OpenVINO with several batches in flight (small batches, widths padded to 16); what comes back
     must still be each text's own vector and its own spans' vectors, whatever order the lengths put them in."""
@@ -69,6 +70,7 @@ def test_unknown_backend_is_one_clear_sentence():
         load_encoder("/nowhere", "tensorflow", None)
 
 
+@pytest.mark.slow
 def test_bfloat16_backend_gives_the_float32_vectors():
     """bfloat16 autocast keeps norms and softmax in float32, so the vectors stay those of the float32 model."""
     from sentence_transformers import SentenceTransformer
@@ -86,6 +88,7 @@ def test_bfloat16_backend_gives_the_float32_vectors():
     assert resolved_backend("onnx") == "onnx"
 
 
+@pytest.mark.slow
 def test_sentences_get_vectors_from_their_passage_pass():
     """Each sentence's vector pools its own tokens of the passage pass: related to the sentence embedded alone (cosine 0.5–0.95),
     and nearer the question it answers than the other sentences are."""

@@ -173,6 +173,7 @@ def test_corrupt_and_encrypted_pdfs_fail_alone(fresh_library, sample_copy, tmp_p
     assert [d["source"] for d in fresh_library.registry.documents()] == [good.name]
 
 
+@pytest.mark.slow
 def test_cli_ingest_exit_status_and_json(tmp_path, sample_copy):
     from cli import main
 

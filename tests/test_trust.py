@@ -12,6 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SAMPLES
 
 SECRET_PAPER = """PROPERTY SUB-COMMITTEE
@@ -222,6 +223,7 @@ def _cli(data: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", "from cli import main; main()", "--data", str(data), *args]
 
 
+@pytest.mark.slow
 def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
     from index.registry import Registry
 
@@ -263,6 +265,7 @@ def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
     assert client.get_collection("committee_chunks").count() == counts["chunks"]
 
 
+@pytest.mark.slow
 def test_chroma_server_mode(tmp_path, library):
     from assistant.service import Assistant
     from index.library import Library
