@@ -88,6 +88,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, worker
         click.echo(f"skipped: {Path(name).name} is the same file as {same}", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
+    if report.skipped:
+        names = ", ".join(Path(p).name for p in report.skipped[:5]) + (" …" if len(report.skipped) > 5 else "")
+        click.echo(f"skipped {len(report.skipped)} files that are not papers ({names}); name one to ingest it.",
+                   err=True)
     click.echo(f"{report.files} files ({report.ingested} ingested, {report.unchanged} unchanged, "
                f"{len(report.duplicates)} duplicates, {len(report.failed)} failed): {report.pages} pages, "
                f"{report.items} items, {report.minutes} minutes, {report.actions} actions, {report.chunks} chunks "

@@ -16,6 +16,7 @@ import fcntl
 import logging
 import multiprocessing
 import os
+import re
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -52,6 +53,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
     warnings: list[str] = field(default_factory=list)  # ingested, but something needs attention
     notes: list[str] = field(default_factory=list)  # one line each, e.g. a paper kept restricted
+    skipped: list[str] = field(default_factory=list)  # files in a folder that are not papers (README, MANIFEST)
     pages: int = 0
     items: int = 0
     minutes: int = 0
@@ -64,12 +66,23 @@ class IngestReport:
         return not self.failed
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Supported files under each path (folders recursively), in a stable order."""
+# Files beside the papers in a folder that describe the folder, not a meeting: never ingested from a folder
+NOT_PAPERS = re.compile(r"^(?:readme|manifest|license|licence|changelog|contributing)(?:[-_.].*)?$",
+                        re.I)
+
+
+def find_files(paths: Iterable[Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Supported files under each path (folders recursively), in a stable order. From a folder, hidden files and
+    README/MANIFEST-like files are left out (and added to ``skipped``); a file named on its own is always taken."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+            for p in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED):
+                if p.name.startswith(".") or NOT_PAPERS.match(p.stem):
+                    if skipped is not None:
+                        skipped.append(p)
+                else:
+                    found.append(p)
         else:
             found.append(path)
     return found
@@ -141,8 +154,10 @@ class Library:
         workers = workers or self.settings.ingest_workers
         start = time.perf_counter()
         report = IngestReport()
-        files = find_files(paths)
+        skipped: list[Path] = []
+        files = find_files(paths, skipped)
         report.files = len(files)
+        report.skipped = [str(p) for p in skipped]
         with ingest_lock(self.settings.data_dir):
             self.sweep_orphans()
             todo: list[tuple[Path, str, os.stat_result, str]] = []  # (path, resolved key, stat, content hash)

@@ -300,3 +300,4 @@ def test_markdown_exports_carry_no_live_html():
     text = md_text('<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))')
     assert "<script" not in text and "<img" not in text and "javascript:" not in text
     assert "<" not in md_table([{"t": "<b onclick=x>bold</b>"}], ["t"])
+

@@ -216,3 +216,14 @@ def test_agendas_and_resolutions_of_other_layouts(fresh_library):
     assert resolutions["R2024-003"]["vote"] == "carried"
     assert resolutions["R2024-003"]["meeting_date"] == "2024-01-02"
     assert "appoint James Scott to the Township of Nipissing Cemetery Committee" in resolutions["R2024-003"]["resolution"]
+
+
+def test_readme_and_manifest_files_in_a_folder_are_not_papers(tmp_path):
+    from index.library import find_files
+
+    for name in ("MANIFEST.md", "README.txt", "readme-first.md", ".hidden.pdf", "minutes.txt", "notes-of-meeting.md"):
+        (tmp_path / name).write_text("x")
+    skipped = []
+    assert [p.name for p in find_files([tmp_path], skipped)] == ["minutes.txt", "notes-of-meeting.md"]
+    assert sorted(p.name for p in skipped) == [".hidden.pdf", "MANIFEST.md", "README.txt", "readme-first.md"]
+    assert find_files([tmp_path / "MANIFEST.md"]) == [tmp_path / "MANIFEST.md"]  # named on its own: taken
