@@ -130,18 +130,19 @@ def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
         m = NUMBERED.match(lines[start].text)
         if not m or m.group(1) != "1" or len(m.group(2)) < 3 or _table_row(m.group(2)):
             continue
-        run = [(1, lines[start], m.group(2))]
-        for line in lines[start + 1:]:
+        run = [(1, lines[start], m.group(2), start)]
+        for k in range(start + 1, len(lines)):
+            line = lines[k]
             m2 = NUMBERED.match(line.text)
             if m2 and m2.group(1).isdigit() and int(m2.group(1)) == run[-1][0] + 1 and len(m2.group(2)) >= 3 \
                     and not _table_row(m2.group(2)):
-                run.append((int(m2.group(1)), line, m2.group(2)))
+                run.append((int(m2.group(1)), line, m2.group(2), k))
         if len(run) > len(best):
             best = run
     if len(best) < 3:
         return []
     items = []
-    for i, (number, line, title) in enumerate(best):
+    for i, (number, line, title, k) in enumerate(best):
         last = best[i + 1][1].page if i + 1 < len(best) else lines[-1].page
-        items.append(AgendaItem(str(number), _tidy(title), line.page, max(line.page, last)))
+        items.append(AgendaItem(str(number), _tidy(title), line.page, max(line.page, last), first_line=k))
     return items

@@ -43,6 +43,7 @@ class AgendaItem:
     title: str
     first_page: int
     last_page: int
+    first_line: int = field(default=-1, repr=False)  # where it starts in the paper's lines, when printed in them
 
 
 @dataclass

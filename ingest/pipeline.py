@@ -61,13 +61,13 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
         if not items:
             yield lines, None
             return
-        front_end = first_line_on_page(lines, items[0].first_page)
-        if front_end:
-            yield lines[:front_end], AgendaItem("", "Front sheet", lines[0].page, lines[front_end - 1].page)
+        # an agenda that prints its items is cut where each item starts, a pack where each item's pages start
+        starts = [it.first_line if it.first_line >= 0 else first_line_on_page(lines, it.first_page) for it in items]
+        if starts[0]:
+            yield lines[:starts[0]], AgendaItem("", "Front sheet", lines[0].page, lines[starts[0] - 1].page)
         for k, it in enumerate(items):
-            start = first_line_on_page(lines, it.first_page)
-            end = first_line_on_page(lines, items[k + 1].first_page) if k + 1 < len(items) else len(lines)
-            yield lines[start:end], it
+            end = starts[k + 1] if k + 1 < len(items) else len(lines)
+            yield lines[starts[k]:end], it
 
     for region, item in regions():
         number = item.number if item and item.number else None
