@@ -408,6 +408,28 @@ def _spans(numbers: list[int]) -> str:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def bodies(ctx: click.Context, as_json: bool) -> None:
+    """The bodies the library holds papers of: authority · body, the names papers give it, paper counts.
+
+    Example: committee bodies --json
+    """
+    from dataclasses import asdict
+
+    from index.registry import Registry
+
+    found = Registry(_settings(ctx).registry_path).bodies()
+    if as_json:
+        click.echo(json.dumps([asdict(b) for b in found], indent=1, ensure_ascii=False))
+        return
+    for b in found:
+        also = f"; also printed as {', '.join(b.aliases)}" if b.aliases else ""
+        kinds = f"; meetings: {', '.join(b.meeting_kinds)}" if b.meeting_kinds != ["ordinary"] else ""
+        click.echo(f"{b.label()} — {b.papers} paper{'s' if b.papers != 1 else ''}{also}{kinds}")
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--pages", default=None, callback=_page_range, help="Only these pages, e.g. 3 or 2-4.")
 @click.pass_context

@@ -32,6 +32,7 @@ from index.dense import ExactVectors
 from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import SentenceEmbedding, VectorStore
+from ingest.bodies import settle
 from ingest.chunker import TokenCounter
 from ingest.models import Chunk, Override, Paper, PaperError, ParsedPaper
 from ingest.pipeline import file_hash, parse_paper
@@ -184,6 +185,8 @@ class Library:
                 except Exception as exc:  # a bug must not stop the other files either
                     report.failed.append((str(path), f"{path.name}: could not be ingested ({type(exc).__name__}: "
                                                      f"{exc}); please report this file."))
+            if report.ingested:
+                self._settle_bodies()
             if report.ingested or not self.writer.term_counts_held():
                 self.writer.count_terms()
             generation = self.writer.chunk_generation()
@@ -296,6 +299,13 @@ class Library:
         report.minutes += len(parsed.minutes)
         report.actions += len(parsed.actions)
         report.chunks += len(parsed.chunks)
+
+    def _settle_bodies(self) -> None:
+        """Papers that name no authority join the library's authority holding their body (ingest.bodies.settle),
+        in the registry and in Chroma's filter metadata."""
+        for doc_id, (authority, body) in settle(self.writer.paper_bodies()).items():
+            self.writer.set_body(doc_id, authority, body)
+            self.vectors.set_metadata(sorted(self.writer.chunk_ids_of(doc_id)), {"committee": body})
 
     # ---- a clerk's overrides ---------------------------------------------------------------------
     def doc_id_for(self, path: Path) -> str:

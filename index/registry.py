@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.filters import Filters
-from ingest.models import Override, ParsedPaper, RestrictionReview
+from ingest.models import Body, Override, ParsedPaper, RestrictionReview
 from ingest.units import unit_spans
 
 MIGRATIONS: list[tuple[int, str]] = [
@@ -66,6 +66,13 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE INDEX overrides_doc ON overrides(doc_id);
     ALTER TABLE files ADD COLUMN inode INTEGER;
     ALTER TABLE files ADD COLUMN ctime REAL;
+    """),
+    (7, """
+    ALTER TABLE documents ADD COLUMN authority TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN meeting_kind TEXT NOT NULL DEFAULT 'ordinary';
+    ALTER TABLE documents ADD COLUMN committee_from TEXT NOT NULL DEFAULT 'none';
+    ALTER TABLE documents ADD COLUMN committee_printed TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN date_from TEXT NOT NULL DEFAULT 'none';
     """),
 ]
 
@@ -171,6 +178,34 @@ class Registry:
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? AND restricted = 1",
                                               (doc_id,))}
 
+    # ---- bodies ---------------------------------------------------------------------------------
+    def paper_bodies(self) -> list[tuple[str, str, str]]:
+        """(doc_id, authority, body) of every paper."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute("SELECT doc_id, authority, committee FROM documents")]
+
+    def set_body(self, doc_id: str, authority: str, body: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE documents SET authority = ?, committee = ? WHERE doc_id = ?",
+                            (authority, body, doc_id))
+
+    def bodies(self) -> list[Body]:
+        """Every body the library holds papers of, with the names its papers print and how many there are."""
+        rows = self.db.execute(
+            "SELECT authority, committee, committee_printed, meeting_kind, committee_from, count(*) FROM documents "
+            "GROUP BY authority, committee, committee_printed, meeting_kind, committee_from "
+            "ORDER BY authority, committee").fetchall()
+        found: dict[tuple[str, str], Body] = {}
+        for authority, body, printed, kind, source, n in rows:
+            b = found.setdefault((authority, body), Body(authority, body))
+            b.papers += n
+            if printed and printed != body and printed not in b.aliases:
+                b.aliases.append(printed)
+            if kind not in b.meeting_kinds:
+                b.meeting_kinds.append(kind)
+            if source not in b.found_in:
+                b.found_in.append(source)
+        return list(found.values())
+
     def restriction_review(self) -> list[RestrictionReview]:
         """Every paper with a restricted or borderline page or an override: what a clerk reviews."""
         rows = self.db.execute(
@@ -216,9 +251,13 @@ class Registry:
             if replaces and replaces != p.doc_id:
                 self._delete(replaces)
             self._delete(p.doc_id)
-            self.db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
-                p.doc_id, p.source, p.path, p.doc_id, p.doc_type, p.title, p.committee, p.meeting_date,
-                p.venue, p.page_count, restricted_all, time.time()))
+            self.db.execute(
+                "INSERT INTO documents (doc_id, source, path, content_hash, doc_type, title, committee, meeting_date, "
+                "venue, page_count, restricted, ingested_at, authority, meeting_kind, committee_from, "
+                "committee_printed, date_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                    p.doc_id, p.source, p.path, p.doc_id, p.doc_type, p.title, p.committee, p.meeting_date,
+                    p.venue, p.page_count, restricted_all, time.time(), p.authority, p.meeting_kind,
+                    p.committee_from, p.committee_printed, p.date_from))
             self.db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)", [
                 (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number)) for pg in parsed.pages])
             self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?)", [

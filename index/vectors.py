@@ -140,10 +140,14 @@ class VectorStore:
 
     def set_restricted(self, ids: list[str], restricted: bool) -> None:
         """Set the ``restricted`` filter flag of these chunks (a clerk restricted or published their pages)."""
+        self.set_metadata(ids, {"restricted": restricted})
+
+    def set_metadata(self, ids: list[str], values: dict) -> None:
+        """Set filter metadata of these chunks (restriction, or the body their paper belongs to)."""
         for start in range(0, len(ids), 2000):
             got = self.collection.get(ids=ids[start:start + 2000], include=["metadatas"])
-            changed = [(i, {**m, "restricted": restricted}) for i, m in zip(got["ids"], got["metadatas"])
-                       if m.get("restricted") != restricted]
+            changed = [(i, {**m, **values}) for i, m in zip(got["ids"], got["metadatas"])
+                       if any(m.get(k) != v for k, v in values.items())]
             if changed:
                 self.collection.update(ids=[i for i, _ in changed], metadatas=[m for _, m in changed])
 

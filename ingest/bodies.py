@@ -39,7 +39,7 @@ FILE_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
 # words that can stand before "County Council" in running text without naming a place
 NOT_A_PLACE = {"dear", "member", "members", "regular", "special", "the", "to", "full", "summons", "agenda", "minutes",
                "all", "of", "a", "an", "extraordinary", "annual", "meeting", "ordinary", "and", "for"}
-MEETING_KIND = re.compile(r"\b(special|extraordinary|annual|emergency)\s+meeting\b", re.I)
+MEETING_KIND = re.compile(r"\b(\w+)\s+meeting\b(?!\s+(?:held|minutes))", re.I)  # the first "<kind> meeting"
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,8 @@ def find_body(pages: list[PageText], source: str = "") -> BodyFound:
         body, kind = canonical(printed, authority)
         if kind == "ordinary" and kind_line and KIND.match(kind_line.strip(" *")):
             kind = KIND.match(kind_line.strip(" *")).group(1).lower()
-        if kind == "ordinary" and stated:
+        if kind == "ordinary" and stated and stated.group(1).lower() in ("special", "extraordinary", "annual",
+                                                                          "emergency"):
             kind = stated.group(1).lower()
         if body and not (authority and body.lower() == authority.lower()):
             return BodyFound(authority, body, kind, "text", _tidy(printed))

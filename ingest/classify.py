@@ -1,4 +1,4 @@
-"""What a paper is: its type, title, committee, meeting date and venue, read from its first pages.
+"""What a paper is: its type, title, meeting date and venue, read from its first pages (its body: ingest.bodies).
 
 Kept deliberately generic: words councils everywhere print ("Agenda", "Minutes",
 "Action Log", "Meeting Date:", "Committee", "Council", "Cabinet"), never a rule
@@ -8,66 +8,51 @@ from __future__ import annotations
 
 import re
 
+from ingest.bodies import FILE_DATE
 from ingest.dates import find_dates
 from ingest.models import PageText
 
-BODY = re.compile(
-    r"\b((?:[A-Z][A-Za-z&'’,.\-]*[ \t]+){0,5}?(?:Committee|Council|Cabinet|Board|Commission|Panel|Sub-Committee|Authority))\b")
-BODY_LINE = re.compile(r"^\s*(?:to|то|meeting|body|committee)\s*:\s*(.+)$", re.I)
 VENUE = re.compile(r"^(?:venue|place|location)\s*:\s*(.+)$|^(.*\b(?:Room|Chamber|Hall|Centre|Center|House)\b.*)$",
                    re.I | re.M)
-GENERIC_BODIES = {"the council", "council", "county council", "the committee", "committee", "city council"}
 
 
 def _title_case(name: str) -> str:
-    name = re.sub(r"^(?:to|то)\s+", "", re.sub(r"\s+", " ", name).strip(" ,.-:"), flags=re.I)
+    name = re.sub(r"^to\s+", "", re.sub(r"\s+", " ", name).strip(" ,.-:"), flags=re.I)
     return name.title() if name.isupper() else name
 
 
-MEETING_OF = re.compile(r"meeting\s+of\s+(?:the\s+)?((?:[A-Z][A-Za-z&'’\-]*\s+){0,5}?"
-                        r"(?:Committee|Council|Cabinet|Board|Commission|Panel|Sub-Committee|Authority))\b")
-FILE_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
+NOT_MEETING_DATE = re.compile(r"\b(?:minutes|previous|last\s+meeting|published|posted|prepared|printed|issued|"
+                              r"dispatch|despatch|dated?\b|as\s+at|year\s+ended|revised|updated|amended|next)", re.I)
+HELD_ON = re.compile(r"\b(?:held|will\s+be\s+held|meeting)\b[^.\n]{0,80}?\bon\b", re.I)
 
 
-def find_committee(pages: list[PageText], source: str) -> str:
-    head = "\n".join(p.text for p in pages[:2])[:3000]
-    if (m := MEETING_OF.search(head)):
-        return _title_case(m.group(1))
-    for line in head.splitlines()[:40]:
-        m = BODY_LINE.match(line)
-        if m and BODY.search(m.group(1)):
-            return _title_case(BODY.search(m.group(1)).group(1))
-    for line in head.splitlines()[:12]:
-        stripped = line.strip()
-        m = BODY.search(stripped)
-        if m and len(stripped) < 80 and m.group(1).lower() not in GENERIC_BODIES and not stripped[0].isdigit():
-            name = m.group(1)
-            if stripped.isupper() or stripped.istitle() or len(stripped) < 40:
-                return _title_case(name)
-    m = BODY.search(head)
-    if m and m.group(1).lower() not in GENERIC_BODIES:
-        return _title_case(m.group(1))
-    for line in head.splitlines()[:12]:  # an upper-case body name on its own ("TOWNSHIP OF NIPISSING")
-        if line.strip().isupper() and 2 <= len(line.split()) <= 6 and not line.strip()[0].isdigit() and not re.search(r"\b(MINUTES|AGENDA)\b", line):
-            return _title_case(line)
-    # last resort: the body named in the file name before its date ("adults-committee-2018-09-06-...")
-    if not FILE_DATE.search(source):
-        return ""
-    stem = FILE_DATE.split(source.lower())[0].strip("-_ ")
-    return stem.replace("-", " ").replace("_", " ").title() if stem else ""
-
-
-def find_meeting_date(pages: list[PageText], source: str = "") -> str | None:
+def find_meeting_date(pages: list[PageText], source: str = "") -> tuple[str | None, str]:
+    """(ISO date of the meeting, where it was found: "text", "file name" or "none"). The paper's words win: a
+    "Meeting date:" line, a date in a "held on …" sentence, a date in the title block; the file name's date
+    only when the opening text gives none."""
     head = "\n".join(p.text for p in pages[:2])[:4000]
-    for line in head.splitlines()[:60]:
-        if re.search(r"\b(meeting\s+date|date\s+of\s+meeting|^date)\b\s*:?", line, re.I):
+    lines = head.splitlines()
+    def plain(line: str) -> bool:  # not an item's line ("2. Minutes - 12 September 2019") nor an issue date
+        return not re.match(r"^\s*\(?\d{1,3}[a-z]?[.)]\s", line) and not NOT_MEETING_DATE.search(line)
+
+    for line in lines[:60]:
+        if re.search(r"\b(meeting\s+date|date\s+of\s+meeting|^date)\b\s*:?", line, re.I) and plain(line):
             dates = find_dates(line)
             if dates:
-                return dates[0][1].isoformat()
+                return dates[0][1].isoformat(), "text"
+    # a date in the title block, then one in a "held on …" sentence
+    dates = find_dates("\n".join(ln for ln in lines[:15] if plain(ln)))
+    if dates:
+        return dates[0][1].isoformat(), "text"
+    flat = " ".join(" ".join(ln for ln in lines[:40] if plain(ln)).split())
+    for m in HELD_ON.finditer(flat):
+        dates = find_dates(flat[m.end():m.end() + 60])
+        if dates:
+            return dates[0][1].isoformat(), "text"
     if (m := FILE_DATE.search(source)):
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "file name"
     dates = find_dates(head)
-    return dates[0][1].isoformat() if dates else None
+    return (dates[0][1].isoformat(), "text") if dates else (None, "none")
 
 
 ROOM = re.compile(r"^(.*\b(?:Room|Chamber|Chambers)\b.*)$", re.I | re.M)
@@ -93,14 +78,21 @@ def find_title(pages: list[PageText], source: str) -> str:
     return source
 
 
+# A slide deck read as text: few words and few lines a page. On the three dev corpora decks average 10-18
+# lines and 56-138 words a page, reports, minutes and packs 24-52 lines (each corpus alone separates the same way).
+SLIDES_MIN_PAGES, SLIDE_WORDS, SLIDE_LINES = 4, 160, 20
+
+
 def classify(pages: list[PageText], source: str, has_front_sheet: bool, n_minutes: int, n_actions: int) -> str:
     """One of :data:`ingest.models.DOC_TYPES`."""
     name = source.lower()
     head = "\n".join(p.text for p in pages[:2])[:3000].lower()
     words = sum(len(p.text.split()) for p in pages) / max(1, len(pages))
+    lines = sum(len([ln for ln in p.text.splitlines() if ln.strip()]) for p in pages) / max(1, len(pages))
     if has_front_sheet and len(pages) > 6:
         return "agenda pack"
-    if re.search(r"slides|presentation|briefing", name) or (len(pages) >= 4 and words < 90):
+    slides = len(pages) >= SLIDES_MIN_PAGES and words < SLIDE_WORDS and lines < SLIDE_LINES
+    if re.search(r"slides|presentation", name) or slides:
         return "presentation"
     if n_minutes and re.search(r"\bminutes\b", head + name):
         return "minutes"

@@ -28,11 +28,16 @@ class Paper:
     path: str
     doc_type: str
     title: str
-    committee: str
+    committee: str  # the body that met, one name for all its papers ("Cabinet", "Council"): ingest.bodies
     meeting_date: str | None  # ISO date of the meeting the paper is for
     venue: str
     page_count: int
     restricted: bool = False
+    authority: str = ""  # who publishes: "Kent County Council", "Township of Nipissing"
+    meeting_kind: str = "ordinary"  # ordinary | special | extraordinary | annual | emergency
+    committee_from: str = "none"  # where the body was found: text | file name | none
+    committee_printed: str = ""  # the body's name as this paper prints it (an alias)
+    date_from: str = "none"  # where the meeting date was found: text | file name | none
 
 
 @dataclass
@@ -114,6 +119,21 @@ class Override:
             else f"pages {self.first_page}–{self.last_page}")
         return (f"{'restricted' if self.restricted else 'published'} {what} by {self.by or 'someone'} on "
                 f"{_iso_time(self.at)[:10]} ({self.note})")
+
+
+@dataclass
+class Body:
+    """A body that meets ("Kent County Council · Cabinet"), the names its papers give it and how many there are."""
+
+    authority: str
+    name: str
+    papers: int = 0
+    aliases: list[str] = field(default_factory=list)
+    meeting_kinds: list[str] = field(default_factory=list)  # ordinary, special, extraordinary, annual
+    found_in: list[str] = field(default_factory=list)  # text | file name | none
+
+    def label(self) -> str:
+        return " · ".join(x for x in (self.authority, self.name or "body not named") if x)
 
 
 @dataclass

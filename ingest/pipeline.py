@@ -12,8 +12,9 @@ from typing import Callable
 
 from ingest.actions import is_action_log_page, parse_action_log
 from ingest.agenda import parse_front_sheet, parse_numbered_agenda
+from ingest.bodies import find_body
 from ingest.chunker import Segment, chunk_segments
-from ingest.classify import classify, find_committee, find_meeting_date, find_title, find_venue
+from ingest.classify import classify, find_meeting_date, find_title, find_venue
 from ingest.lines import Line, document_lines, first_line_on_page
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, Paper, ParsedPaper
@@ -54,7 +55,7 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     log_pages = {p.number for p in pages if is_action_log_page(p.text)}
     minutes, actions, segments, recommendations, minute_actions = [], [], [], [], []
     record_pages: set[int] = set()  # pages of minutes and agendas, which record exemption rather than carry it
-    pack_date = find_meeting_date(pages, source)
+    pack_date, date_from = find_meeting_date(pages, source)
 
     def regions():
         """(lines, item) for each item, or the whole paper when it has no items."""
@@ -104,10 +105,12 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     in_log = {a.minute for a in actions}
     actions.extend(a for a in minute_actions if a.minute not in in_log)
     doc_type = classify(pages, source, has_front_sheet, len(minutes), len(actions))
+    body = find_body(pages, source)
     paper = Paper(doc_id=content_hash[:32], source=source, path=str(path.resolve()), doc_type=doc_type,
-                  title=find_title(pages, source), committee=find_committee(pages, source),
-                  meeting_date=pack_date, venue=find_venue(pages), page_count=len(pages),
-                  restricted=restricted)
+                  title=find_title(pages, source), committee=body.body, meeting_date=pack_date,
+                  venue=find_venue(pages), page_count=len(pages), restricted=restricted, authority=body.authority,
+                  meeting_kind=body.kind, committee_from=body.found_in, committee_printed=body.as_printed,
+                  date_from=date_from)
     chunks = chunk_segments(paper.doc_id, segments, count, max_tokens=chunk_tokens)
     if items and items[0].first_line >= 0:
         _label_agenda_chunks(chunks, items, lines)
