@@ -22,7 +22,7 @@ tell say said says much many per please give show list
 """.split())
 # words that appear in nearly every question about committee papers and say little about which passage answers it
 GENERIC = {"committee", "council", "meeting", "papers", "paper", "report", "pack", "agenda", "item", "minute",
-           "minutes", "cambridgeshire", "adults", "adult"}
+           "minutes"}
 WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]|\d[\d,.]*\d|\d", re.I)
 
 
