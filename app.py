@@ -188,9 +188,9 @@ if actions.open:
 
 with conversation_slot:
     if turns:
-        st.download_button("Export conversation (Markdown)", data=views.conversation_markdown(turns, who.role),
-                           file_name=f"committee-conversation-{date.today().isoformat()}.md", mime="text/markdown",
-                           on_click="ignore", icon=":material/download:", key="export")
+        views.offer_download("Export conversation (Markdown)", views.conversation_markdown(turns, who.role),
+                             f"committee-conversation-{date.today().isoformat()}.md", "text/markdown", "export",
+                             private=who.member)  # a member's answers may quote exempt papers
         st.button("New conversation", on_click=new_conversation, icon=":material/restart_alt:")
     else:
         st.caption("Questions and answers will be kept here while this page is open, ready to export with "

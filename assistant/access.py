@@ -220,3 +220,65 @@ class Access:
     def owner(self) -> str:
         """What a kept conversation belongs to; when it changes, the conversation is cleared."""
         return f"{self.mode}|{self.user}|{self.role}"
+
+
+class SignInThrottle:
+    """Failed sign-ins counted per user name and per client address, shared by every browser session of the
+    process, so parallel guesses are slowed together.
+
+    After ``FREE_ATTEMPTS`` failures a key must wait ``FIRST_WAIT_S``, doubling with each failure up to
+    ``MAX_WAIT_S``; ``LOCKOUT_FAILURES`` failures within ``WINDOW_S`` lock it for ``LOCKOUT_S``. An attempt
+    made while a key waits is refused without its password being checked, with the same words for known and
+    unknown users. ``begin`` counts an attempt before it is checked (so two sessions cannot both slip through
+    a gap) and a right password clears the user's count. ``clock`` is injectable so tests need no sleeping."""
+
+    FREE_ATTEMPTS = 3
+    FIRST_WAIT_S = 2.0
+    MAX_WAIT_S = 120.0
+    LOCKOUT_FAILURES = 10
+    WINDOW_S = 15 * 60.0
+    LOCKOUT_S = 15 * 60.0
+
+    def __init__(self, clock=None):
+        import threading
+        import time
+
+        self._clock = clock or time.monotonic
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+
+    @staticmethod
+    def keys(user: str, address: str | None) -> list[str]:
+        return [f"user:{(user or '').strip().casefold()}", f"address:{address or 'unknown'}"]
+
+    def _wait(self, key: str, now: float) -> float:
+        times = [t for t in self._failures.get(key, []) if now - t < self.WINDOW_S]
+        self._failures[key] = times
+        if len(times) >= self.LOCKOUT_FAILURES:
+            return max(0.0, times[-1] + self.LOCKOUT_S - now)
+        if len(times) >= self.FREE_ATTEMPTS:
+            step = min(self.MAX_WAIT_S, self.FIRST_WAIT_S * 2 ** (len(times) - self.FREE_ATTEMPTS))
+            return max(0.0, times[-1] + step - now)
+        return 0.0
+
+    def begin(self, user: str, address: str | None) -> float:
+        """Seconds to wait before this attempt may be checked (0: go ahead; the attempt is then counted as a
+        failure until ``succeeded``)."""
+        with self._lock:
+            now = self._clock()
+            keys = self.keys(user, address)
+            wait = max(self._wait(k, now) for k in keys)
+            if wait > 0:
+                log.warning("sign-in refused for %r from %s: %d failures, wait %.0f s", (user or "")[:80],
+                            address or "unknown", len(self._failures.get(keys[0], [])), wait)
+                return wait
+            for k in keys:
+                self._failures.setdefault(k, []).append(now)
+            return 0.0
+
+    def succeeded(self, user: str, address: str | None) -> None:
+        with self._lock:
+            key, place = self.keys(user, address)
+            self._failures.pop(key, None)
+            if self._failures.get(place):
+                self._failures[place].pop()  # this attempt was no failure

@@ -10,12 +10,12 @@ that forgets it shows less, never more. The sign-in panel (``account_panel``) is
 """
 from __future__ import annotations
 
+import base64
 import html
 import io
 import logging
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +26,7 @@ import streamlit as st
 
 from assistant import access
 from assistant.access import Access
+from assistant.exports import md_text
 from assistant.models import Answer, Citation
 from assistant.terms import WORD, content_terms, stem
 
@@ -122,21 +123,22 @@ def conversation_markdown(turns: list[Turn], role: str = "public") -> str:
     lines = ["# Questions to the committee papers", "",
              (f"Exported {datetime.now().strftime('%d %B %Y %H:%M')} · {len(turns)} question"
              f"{'s' if len(turns) != 1 else ''} · viewing as {role}"), ""]
-    for n, turn in enumerate(turns, start=1):
-        lines += [f"## {n}. {turn.question}", "", f"*Asked {turn.asked_at} · filters: {turn.filters}*", ""]
+    for n, turn in enumerate(turns, start=1):  # questions and paper text with their HTML made inert
+        lines += [f"## {n}. {md_text(turn.question)}", "", f"*Asked {turn.asked_at} · filters: {md_text(turn.filters)}*",
+                  ""]
         if turn.error or turn.answer is None:
-            lines += [f"> {turn.error or 'No answer.'}", ""]
+            lines += [f"> {md_text(turn.error or 'No answer.')}", ""]
             continue
         a = turn.answer
-        lines += [line for line in a.answer.splitlines() if line.strip()]
+        lines += [md_text(line) for line in a.answer.splitlines() if line.strip()]
         lines.append("")
         if a.citations:
             lines += ["**Nearest passages (none answers the question)**" if a.abstained else "**Sources**", ""]
             for c in a.citations:
                 snippet = flat(c.text)
                 snippet = snippet[:400] + ("…" if len(snippet) > 400 else "")
-                lines += [(f"[{c.number}] {c.label()} — {c.source}, {pages_text(c.pages)} "
-                          f"(open the PDF at #page={c.pages[0]})"), "", f"> {snippet}", ""]
+                lines += [(f"[{c.number}] {md_text(c.label())} — {md_text(c.source)}, {pages_text(c.pages)} "
+                          f"(open the PDF at #page={c.pages[0]})"), "", f"> {md_text(snippet)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -150,6 +152,40 @@ def readable_error(exc: BaseException, llm: str = "", base_url: str = "") -> str
                 "straight from the papers.")
     return (f"Sorry, that question could not be answered because of an internal error ({name}"
             f"{': ' + msg if msg else ''}); please try again or rephrase it.")
+
+
+# ---- media that may be exempt ---------------------------------------------------------------------
+# Streamlit serves st.image and st.download_button bytes at /media/<id> to anyone holding the URL, with ids
+# that repeat across sessions and outlive sign-out. Whatever may hold exempt information is therefore
+# embedded in the session's own page (a data: URI), so there is no URL to fetch and nothing left behind
+# when the page is gone; published media keeps Streamlit's cacheable URLs.
+
+def show_png(png: bytes, caption: str, width: int, private: bool) -> None:
+    """A page image: embedded in the page when ``private``, else through Streamlit's media files."""
+    if not private:
+        st.image(png, caption=caption, width=width)
+        return
+    data = base64.b64encode(png).decode("ascii")
+    st.markdown(f"<figure style='margin:0'><img src='data:image/png;base64,{data}' alt='{html.escape(caption)}' "
+                f"style='max-width:{int(width)}px;width:100%'/><figcaption style='font-size:0.8em'>"
+                f"{html.escape(caption)}</figcaption></figure>", unsafe_allow_html=True)
+
+
+def offer_download(label: str, data: bytes | str | Callable[[], bytes | str], file_name: str, mime: str, key: str,
+                   private: bool, help: str | None = None) -> None:
+    """A download: a link carrying the bytes in the page when ``private`` (never a /media URL), else
+    Streamlit's download button (read only when clicked)."""
+    if not private:
+        st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore",
+                           icon=":material/download:", help=help)
+        return
+    raw = data() if callable(data) else data
+    raw = raw.encode("utf-8") if isinstance(raw, str) else raw
+    encoded = base64.b64encode(raw).decode("ascii")
+    st.markdown(f"<a class='private-download' download='{html.escape(file_name, quote=True)}' "
+                f"href='data:{mime};base64,{encoded}'>⬇ {html.escape(label)}</a>", unsafe_allow_html=True)
+    if help:
+        st.caption(esc(help))
 
 
 # ---- pages ----------------------------------------------------------------------------------------
@@ -219,7 +255,8 @@ def show_page(path: str, page: int, doc_id: str, registry, source: str = "", pag
         try:
             png = page_png(str(file), page, file.stat().st_mtime)
             of = f" of {page_count}" if page_count else ""
-            st.image(png, caption=f"{name}, PDF page {page}{of}", width=width)
+            exempt = not may_see_page(registry, doc_id, page, member=False)  # never by URL
+            show_png(png, f"{name}, PDF page {page}{of}", width, private=exempt)
             return
         except Exception as exc:  # noqa: BLE001 - a damaged page still shows its text
             log.warning("could not render %s page %s: %s", path, page, exc)
@@ -243,9 +280,9 @@ def download_paper(path: str, source: str, page: int, key: str, doc_id: str = ""
         st.caption(esc(f"{source} has pages that are exempt from publication, so only members can download "
                        "it."))
         return
-    st.download_button("Download the paper", data=lambda p=str(file): Path(p).read_bytes(), file_name=source,
-                       mime=_mime(source), key=key, on_click="ignore", icon=":material/download:",
-                       help=f"The whole paper; the passage is on page {page} (PDF viewers open it at #page={page}).")
+    offer_download("Download the paper", lambda p=str(file): Path(p).read_bytes(), source, _mime(source), key,
+                   private=not may_download(registry, doc_id, member=False),
+                   help=f"The whole paper; the passage is on page {page} (PDF viewers open it at #page={page}).")
     st.caption(f"{esc(source)}, open at page {page} (#page={page})")
 
 
@@ -371,7 +408,10 @@ def actions_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read the £ and – right
+    """The table as shown, as CSV whose cells never start a spreadsheet formula (assistant.exports)."""
+    from assistant.exports import csv_bytes as safe_csv
+
+    return safe_csv(frame.to_dict("records"), list(frame.columns))
 
 
 def _iso(d) -> str | None:
@@ -416,8 +456,8 @@ def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int
               "State": st.column_config.TextColumn(help="open, complete or other, read from the log's status")}
     event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{kind}-table", on_select="rerun",
                          selection_mode="single-row", column_config=config)
-    st.download_button(f"Download these {noun} (CSV)", data=csv_bytes(frame), file_name=f"{kind}.csv",
-                       mime="text/csv", key=f"{kind}-csv", on_click="ignore", icon=":material/download:")
+    offer_download(f"Download these {noun} (CSV)", csv_bytes(frame), f"{kind}.csv", "text/csv", f"{kind}-csv",
+                   private=member)
     picked = _selected_row(event)
     if picked is not None and picked < len(rows):
         r = rows[picked]
@@ -617,13 +657,12 @@ def paper_expander(doc: dict, items: list[dict], registry, member: bool = False)
             facts.append(f"Venue: {doc['venue']}")
         st.caption(esc(" · ".join(facts)))
         if items and doc.get("meeting_date"):
-            st.download_button("Download the meeting briefing (Markdown)", key=f"brief-{doc['doc_id']}",
-                               data=lambda d=doc: meeting_briefing(registry, d, member),
-                               file_name=f"briefing-{safe_name(doc.get('committee') or 'meeting')}-"
-                                         f"{doc['meeting_date']}.md",
-                               mime="text/markdown", on_click="ignore", icon=":material/description:",
-                               help="Each item with its pages, the recommendation, key figures, earlier decisions "
-                                    "and open actions, every line cited.")
+            offer_download("Download the meeting briefing (Markdown)",
+                           lambda d=doc: meeting_briefing(registry, d, member),
+                           f"briefing-{safe_name(doc.get('committee') or 'meeting')}-{doc['meeting_date']}.md",
+                           "text/markdown", f"brief-{doc['doc_id']}", private=member,
+                           help="Each item with its pages, the recommendation, key figures, earlier decisions "
+                                "and open actions, every line cited.")
         if items:
             frame = pd.DataFrame([{"Item": i["item"], "Title": i["title"], "Pages": _pages(i["pages"])}
                                   for i in items])
@@ -707,7 +746,17 @@ def ingest_uploads(assistant, settings, files, restricted: bool, member: bool = 
 
 
 # ---- who is signing in ------------------------------------------------------------------------------------
-SIGN_IN_DELAY_S = 1.0  # after a wrong password, to slow guessing
+@st.cache_resource
+def sign_in_throttle() -> access.SignInThrottle:
+    """One throttle for every browser session of this app process."""
+    return access.SignInThrottle()
+
+
+def _client_address() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no address on this Streamlit or in a test run
+        return None
 
 
 def _secret(name: str) -> Mapping:
@@ -779,14 +828,19 @@ def _password_panel() -> Access:
         password = st.text_input("Password", type="password", key="auth-password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", icon=":material/login:")
     if submitted:
-        if access.roles_for_password(users, name, password) is not None:
+        address = _client_address()
+        wait = sign_in_throttle().begin(name, address)
+        if wait > 0:  # not even checked: the same words for every user name
+            st.error(f"Too many failed sign-ins; try again in {int(wait) + 1} seconds.")
+        elif access.roles_for_password(users, name, password) is not None:
+            sign_in_throttle().succeeded(name, address)
             forget_session()
             st.session_state["auth-user"] = name.strip()
             log.info("signed in: %s", name.strip())
             st.rerun()
-        log.warning("failed sign-in for %r", name.strip()[:80])
-        time.sleep(SIGN_IN_DELAY_S)
-        st.error("That user name and password do not match; please try again.")
+        else:
+            log.warning("failed sign-in for %r from %s", name.strip()[:80], address or "unknown")
+            st.error("That user name and password do not match; please try again.")
     _viewing(who)
     return who
 

@@ -47,6 +47,7 @@ HEADING = re.compile(
 RECORD_ONLY = re.compile(r"closed\s+(?:session|meeting)|in[\s-]+camera|executive\s+session", re.I)
 BULLET = re.compile(r"^[\s\-–•*·\u2022>|\[(]+")
 NUMBERED_ENTRY = re.compile(r"^\s*(?:item\s+)?\(?\d{1,3}[a-z]?(?:\.\d{1,2})?[.)]\s+\S", re.I)
+SECTION = re.compile(r"^(?:\S+\s+){0,3}?(?:items|business|matters|reports|papers|section)\b", re.I)
 NEW_ITEM = re.compile(r"^\s*agenda\s+item\b", re.I)
 # Any of these on a page the rule left public makes the page borderline (listed for review).
 MENTION = re.compile(r"not\s+for\s+publication|\bexempt\b|\bconfidential\b|schedule\s*12\s*a|\bpart\s+(?:2|ii)\b"
@@ -71,16 +72,20 @@ def _continues(previous: str) -> bool:
     return bool(re.search(r"(?:[a-z]|,|-|–|\bof|\bthe|\band)$", previous)) and not previous.isupper()
 
 
-def _heading(lines: list[str], stop_at_entry: bool) -> str | None:
-    """The first line that begins with a marking and heads the page; above the first numbered entry when
-    ``stop_at_entry`` (an agenda's or minutes' items)."""
-    previous = ""
-    for line in lines:
-        if stop_at_entry and NUMBERED_ENTRY.match(line):
-            return None
+def _heading(lines: list[str], record: bool) -> str | None:
+    """The first line that begins with a marking and heads the page or, on a record, heads one of its entries
+    (the line after "2. POTHOLE REPAIR CONTRACT"); a record's section heading over a list ("EXEMPT ITEMS")
+    marks the items listed, not the page."""
+    previous, entries = "", 0
+    for k, line in enumerate(lines):
         bare = BULLET.sub("", line)
-        if HEADING.match(bare) and not (previous and _continues(previous)):
-            return line
+        after_entry = record and NUMBERED_ENTRY.match(previous)
+        if HEADING.match(bare) and not (previous and _continues(previous) and not after_entry):
+            top = k < OPENING_LINES and (not record or entries == 0)
+            if (top or after_entry) and not (record and SECTION.match(bare)):
+                return line
+        if NUMBERED_ENTRY.match(line):
+            entries += 1
         previous = line
     return None
 
@@ -98,7 +103,8 @@ def _marking(lines: list[str]) -> str | None:
 def mark_page(page: PageText, record: bool) -> PageMark | None:
     """The page's own marking (restricted), a borderline mention (public) or None."""
     lines = _opening(page.text)
-    heading = _heading(lines, stop_at_entry=record)
+    heading = _heading([" ".join(ln.split()) for ln in page.text.splitlines() if ln.strip()] if record else lines,
+                       record)
     if heading and not (record and RECORD_ONLY.match(BULLET.sub("", heading))):
         return PageMark(page.number, True, f'marked "{heading[:160]}"')
     if not record:

@@ -258,9 +258,6 @@ def test_password_mode_member_signs_in_and_the_exempt_fact_is_cited(env):
 
 
 def test_a_wrong_password_is_refused_and_the_session_stays_public(env, monkeypatch):
-    from assistant import views
-
-    monkeypatch.setattr(views, "SIGN_IN_DELAY_S", 0)
     env("password")
     at = run(committee_users=USERS)
     sign_in(at, "mia", "guess")
@@ -363,8 +360,96 @@ def test_an_exempt_page_of_a_published_paper_is_not_shown_or_downloadable_to_the
     at.run()
     at.number_input(key=f"page-{doc_id}").set_value(2).run()
     assert "Zanthorpe Surfacing tender" in "\n".join(t.value for t in at.text)
-    assert [b for b in at.get("download_button") if b.label == "Download the paper"]
+    # the paper has an exempt page, so the member's download is carried in the page, never by a /media URL
+    assert not [b for b in at.get("download_button") if b.label == "Download the paper"]
+    assert [m for m in at.markdown if "private-download" in m.value and f"download='{MIXED_FILE}'" in m.value
+            and "href='data:text/plain;base64," in m.value]
     at.session_state["page"] = "Decisions"
     at.run()
     minutes = at.dataframe[0].value
     assert list(minutes[minutes["Paper"] == MIXED_FILE]["Minute"]) == ["1", "2"]
+
+
+# ---- sign-in throttling shared by every session --------------------------------------------------------------
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_parallel_wrong_passwords_are_throttled_together():
+    import threading
+
+    clock = FakeClock()
+    throttle = access.SignInThrottle(clock)
+    results, barrier = [], threading.Barrier(6)
+
+    def guess():
+        barrier.wait()
+        results.append(throttle.begin("Mia", "10.0.0.7"))
+
+    threads = [threading.Thread(target=guess) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r == 0 for r in results) == [False, False, False, True, True, True]  # 3 checked, 3 refused
+    assert throttle.begin("mia ", "10.9.9.9") > 0  # the same user from another address waits too
+    assert throttle.begin("ann", "10.0.0.7") > 0  # and another user from the same address
+    clock.now += throttle.FIRST_WAIT_S + 0.1
+    assert throttle.begin("mia", "10.0.0.7") == 0  # one more try, then a longer wait
+    assert throttle.begin("mia", "10.0.0.7") >= 2 * throttle.FIRST_WAIT_S - 0.2
+
+
+def test_lockout_after_repeated_failures_then_it_expires_and_success_clears():
+    clock = FakeClock()
+    throttle = access.SignInThrottle(clock)
+    for _ in range(throttle.LOCKOUT_FAILURES):  # each guess as soon as it is allowed
+        wait = throttle.begin("nobody", "10.0.0.8")
+        if wait:
+            clock.now += wait + 0.01
+            assert throttle.begin("nobody", "10.0.0.8") == 0
+    assert throttle.begin("nobody", "10.0.0.8") > throttle.MAX_WAIT_S  # locked out, unknown user or not
+    clock.now += throttle.LOCKOUT_S + 1
+    assert throttle.begin("nobody", "10.0.0.8") == 0
+    throttle.succeeded("nobody", "10.0.0.8")
+    assert throttle.begin("nobody", "10.0.0.8") == 0
+
+
+def test_refusals_are_the_same_for_known_and_unknown_users():
+    clock = FakeClock()
+    a, b = access.SignInThrottle(clock), access.SignInThrottle(clock)
+    waits_known = [a.begin("mia", "10.0.0.1") for _ in range(5)]
+    waits_unknown = [b.begin("nobody-at-all", "10.0.0.1") for _ in range(5)]
+    assert waits_known == waits_unknown
+
+
+def test_app_csv_downloads_never_start_a_formula():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from assistant import views
+
+    frame = pd.DataFrame([{"Minute": "1", "Resolution": '=HYPERLINK("http://x","y")'},
+                          {"Minute": "2", "Resolution": "+cmd|' /C calc'!A0"}, {"Minute": "3", "Resolution": "-2+3"},
+                          {"Minute": "4", "Resolution": "@SUM(1)"}])
+    cells = [c for row in csv.reader(io.StringIO(views.csv_bytes(frame).decode("utf-8-sig"))) for c in row]
+    assert cells[:2] == ["Minute", "Resolution"]
+    assert not [c for c in cells if c[:1] in "=+-@\t\r" and c]
+
+
+def test_conversation_export_carries_no_live_html():
+    from assistant.models import Answer, Citation
+    from assistant.views import Turn, conversation_markdown
+
+    c = Citation(number=1, source="x.pdf", pages=[1], committee="<b>C</b>", meeting_date=None, item=None,
+                 item_title="", minute=None, doc_type="report", text="<script>alert(1)</script> [a](javascript:x)",
+                 score=1.0)
+    md = conversation_markdown([Turn("<img src=x onerror=alert(1)>?", "all papers",
+                                     Answer(question="q", answer="<iframe src=javascript:alert(1)>", abstained=False,
+                                            citations=[c]))])
+    assert "<script" not in md and "<img" not in md and "<iframe" not in md and "javascript:" not in md

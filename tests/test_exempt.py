@@ -89,6 +89,14 @@ def test_a_marked_report_ends_where_the_next_item_starts():
     assert {m.page for m in assess_pages(pages, item_starts={1, 3}) if m.restricted} == {2}
 
 
+def test_a_minute_headed_by_a_marking_is_restricted_wherever_it_starts():
+    page = PageText(2, "1. POTHOLES\nApproved.\n" + "Discussion continued.\n" * 45 +
+                    "2. POTHOLE REPAIR CONTRACT\nNOT FOR PUBLICATION\nThe Zanthorpe tender was accepted.")
+    assert [m.page for m in assess_pages([page], {2}) if m.restricted] == [2]
+    agenda = PageText(1, "8. Home to School Transport\nEXEMPT ITEMS\n(none at the time of preparing the agenda)")
+    assert not [m for m in assess_pages([agenda], {1}) if m.restricted]  # a section heading over a list
+
+
 def test_borderline_pages_are_reported_with_the_word_seen():
     page = PageText(1, "1. Introduction\n2. Minutes\nEXEMPT ITEMS\n(none)")
     (mark,) = assess_pages([page], {1})
