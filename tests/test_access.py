@@ -453,3 +453,33 @@ def test_conversation_export_carries_no_live_html():
                                      Answer(question="q", answer="<iframe src=javascript:alert(1)>", abstained=False,
                                             citations=[c]))])
     assert "<script" not in md and "<img" not in md and "<iframe" not in md and "javascript:" not in md
+
+
+def test_exempt_page_images_and_downloads_reach_a_member_only_inside_the_page(env, data, fresh_library, tmp_path):
+    """Streamlit serves st.image and st.download_button bytes at /media URLs to anyone holding them: exempt ones
+    must be embedded in the member's page instead, and a public session gets neither."""
+    from test_exempt import _pdf
+
+    pdf = _pdf(tmp_path / "depot-sale.pdf", [["Highways Committee", "Meeting Date: 5 March 2020", "The library."],
+                                              ["NOT FOR PUBLICATION", "Brackenfield Holdings will buy the depot."]])
+    assert fresh_library.ingest([pdf]).ok
+    doc_id = fresh_library.doc_id_for(pdf)
+    env("password")
+    at = sign_in(run(committee_users=USERS), "mia")
+    papers_tab(at)
+    at.session_state[f"paper-{doc_id}"] = True
+    at.run()
+    at.number_input(key=f"page-{doc_id}").set_value(2).run()
+    assert not at.exception, at.exception
+    assert not at.get("image") and not [b for b in at.get("download_button") if b.label == "Download the paper"]
+    embedded = [m.value for m in at.markdown if "data:image/png;base64," in m.value]
+    assert embedded and [m for m in at.markdown if "href='data:application/pdf;base64," in m.value]
+    at.number_input(key=f"page-{doc_id}").set_value(1).run()  # a published page keeps Streamlit's media URL
+    assert at.get("image") and not [m for m in at.markdown if "data:image/png;base64," in m.value]
+    public = run(committee_users=USERS)
+    papers_tab(public)
+    public.session_state[f"paper-{doc_id}"] = True
+    public.run()
+    public.number_input(key=f"page-{doc_id}").set_value(2).run()
+    assert not [m for m in public.markdown if "data:" in m.value] and not public.get("image")
+    assert "exempt from publication, so only members can see it" in shown(public)

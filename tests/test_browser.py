@@ -6,6 +6,7 @@ The screenshot is left in tests/artifacts/chat.png for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from conftest import PACK_2018, ROOT
@@ -115,3 +117,73 @@ def test_chat_in_chromium_cites_minute_98_pages_6_7(library, settings, tmp_path)
     finally:
         _stop(server)
     assert (ARTIFACTS / "chat.png").stat().st_size > 10_000
+
+
+def test_exempt_media_never_has_a_url_another_browser_can_fetch(tmp_path, fresh_library):
+    """A member views an exempt page image and its download in real Chromium; neither reaches the page as a
+    /media URL (Streamlit serves those to anyone), so a second browser that never signed in has nothing to
+    fetch, and the public page of the same paper still comes through Streamlit's media files."""
+    import hashlib
+
+    from playwright.sync_api import sync_playwright
+    from test_exempt import _pdf
+
+    pdf = _pdf(tmp_path / "depot-sale.pdf", [["Highways Committee", "Meeting Date: 5 March 2020", "Libraries."],
+                                              ["NOT FOR PUBLICATION", "Brackenfield Holdings will buy the depot."]])
+    assert fresh_library.ingest([pdf]).ok
+    home = tmp_path / "app"
+    (home / ".streamlit").mkdir(parents=True)
+    digest = hashlib.sha256(b"member-pass").hexdigest()
+    (home / ".streamlit" / "secrets.toml").write_text(
+        f'[committee_users.mia]\npassword_sha256 = "{digest}"\nroles = ["member"]\n')
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    committee = shutil.which("committee")
+    command = [committee] if committee else [sys.executable, str(ROOT / "cli.py")]
+    command += ["--data", str(fresh_library.settings.data_dir), "serve", "--port", str(port), "--no-samples"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMITTEE_")}
+    env.update(HF_HUB_OFFLINE="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", COMMITTEE_AUTH="password")
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=home, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        _wait_until_up(url, server, log)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                member = browser.new_context().new_page()
+                member.set_default_timeout(WAIT_S * 1000)
+                media: list[str] = []
+                # Streamlit's media files are served at /media/<id> (its own assets at /static/media/)
+                member.on("request", lambda r: media.append(r.url) if urlparse(r.url).path.startswith("/media/")
+                          else None)
+                member.goto(url)
+                member.get_by_label("User name").fill("mia")
+                member.get_by_role("textbox", name="Password").fill("member-pass")
+                member.get_by_role("button", name="Sign in").click()
+                member.get_by_text("Signed in as mia").wait_for()
+                member.get_by_role("tab", name="Papers").click()
+                member.get_by_text("depot-sale.pdf").first.click()
+                member.get_by_placeholder("Page number").fill("2")
+                member.get_by_placeholder("Page number").press("Enter")
+                member.locator("img[src^='data:image/png;base64,']").wait_for()
+                member.locator("a.private-download[href^='data:application/pdf']").wait_for()
+                member.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+                html = member.content()
+                assert not re.search(r"(?<!static)/media/", html) and not media, media  # nothing exempt has a URL
+                # the published page 1 still comes through Streamlit's media files, cacheable
+                member.get_by_placeholder("Page number").fill("1")
+                member.get_by_placeholder("Page number").press("Enter")
+                member.locator("img[src*='media/']").first.wait_for()
+                public_url = member.locator("img[src*='media/']").first.get_attribute("src")
+                stranger = browser.new_context().new_page()
+                got = stranger.request.get(urljoin(url + "/", public_url))
+                assert got.status == 200  # published media stays reachable
+                member.get_by_role("button", name="Sign out").click()
+                member.get_by_text("Viewing as the").first.wait_for()
+                assert "data:image/png;base64," not in member.content()
+            finally:
+                browser.close()
+    finally:
+        _stop(server)
