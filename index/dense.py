@@ -1,16 +1,11 @@
 """Exact dense search: every chunk's vector in one memory-mapped matrix, scanned by one matrix-vector product.
 
 Chroma's HNSW graph is approximate, and committee papers repeat themselves (standing items, the same report
-sections every year), which is where such graphs do worst. At 100x the samples (89,795 chunks, each paper in
-100 year-shifted copies) Chroma's top 40 for the dev questions held 66% of the true top 40 (81% at ef_search
-400, 91% at 2,000; a fresh graph of 64 neighbours, 90%), and for some questions the best chunk (cosine 0.67)
-was missing while the best returned was 0.37. A graph rebuilt from Chroma's log when a process opens it can
-also differ between processes: at 1x one dev question's 40th hit, and with it the answer, changed in about
-one run in three. So up to ``EXACT_MAX_CHUNKS`` the unfiltered dense search reads an exact copy of Chroma's
-vectors, saved beside the registry under its chunk generation at the end of every ingest that changed it (as
-the BM25 index is) and loaded memory-mapped: at 100x a 134 MB file, and question p50/p95 45-49/114 ms
-against 40-44/90-100 ms on the graph. Larger libraries, filtered searches, and searches while the copy is
-older than the registry use Chroma.
+sections every year), which is where such graphs do worst; a graph rebuilt when a process opens it can also
+differ between processes, changing answers. So up to ``EXACT_MAX_CHUNKS`` the unfiltered dense search reads
+an exact copy of Chroma's vectors, saved beside the registry under its chunk generation at the end of every
+ingest that changed it (as the BM25 index is) and loaded memory-mapped. Larger libraries, filtered searches,
+and searches while the copy is older than the registry use Chroma. Measurements: bench/results/dense-notes.md.
 
     exact = ExactVectors(Path("data/dense"))
     exact.build(vector_store, registry.chunk_generation())          # after an ingest

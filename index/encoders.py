@@ -1,26 +1,21 @@
 """Sentence encoders behind the embedding: sentence-transformers on torch, or the same model run by OpenVINO or
 onnxruntime.
 
-Embedding is most of an ingest's time, so the backend matters (bench/embed_backends.py, bench/scale_bench.py):
+Embedding is most of an ingest's time, so the backend matters; the measurements behind these choices are in
+bench/results/embed_backends*.md and bench/results/scale.md (bench/embed_backends.py, bench/scale_bench.py).
 
-- ``openvino``: the exported ONNX model compiled by OpenVINO, which computes in bfloat16 on CPUs that do it
-  natively (AVX-512 BF16 or AMX) and float32 elsewhere. For ingest it runs batches of four on one stream per
-  core, two requests per stream: on 2 cores of a Xeon with AMX it embedded the samples' 896 chunks in 5.6 s,
-  against 8.3-9.5 s for torch-bf16, 21 s for torch fp32 and 29 s for onnxruntime (whose AVX-512 kernels are
-  slow here); forced to float32 it took 18 s. Vectors: cosine to float32 0.99996 or more.
-- ``torch-bf16``: torch with bfloat16 autocast: the same vectors, about 1.8x float32's speed where the CPU has
-  native bfloat16; emulated and slow elsewhere.
-- ``onnx``: the float32 model run by onnxruntime: the same vectors as torch (cosine 1.00000), quick to
-  start, and on AVX2-only CPUs 10% faster than torch. The ONNX file is exported once from the local model
-  folder (no hub) with ``torch.onnx.export`` and kept under the data folder's ``models/``.
-- ``onnx-int8``: a dynamically quantised copy; faster again but the vectors move (cosine about 0.99) and
-  dev-set answers suffer, so it is opt-in only.
+- ``openvino``: the exported ONNX model compiled by OpenVINO (bfloat16 where the CPU has it natively), small
+  batches on one stream per core: the fastest for ingest, vectors within rounding of float32.
+- ``torch-bf16``: torch with bfloat16 autocast: fast only where the CPU has native bfloat16.
+- ``onnx``: the float32 model run by onnxruntime: the same vectors as torch, quick to start. The ONNX file is
+  exported once from the local model folder (no hub) and kept under the data folder's ``models/``.
+- ``onnx-int8``: a quantised copy; faster, but the vectors move and answers suffer, so it is opt-in only.
 - ``torch``: plain float32 sentence-transformers, the reference.
 - ``auto`` (default): ``openvino`` when the package imports, else ``torch-bf16`` where the CPU has native
   bfloat16, ``onnx`` elsewhere.
 
 Questions and answer sentences are embedded at query time by ``query_backend``'s choice (onnx in place of
-openvino and torch-bf16): one to four short texts take 3-5 ms there, and float32 keeps them exact.
+openvino and torch-bf16): a few short texts take milliseconds, and float32 keeps them exact.
 
 Only models with mean pooling and normalisation (all-MiniLM-L6-v2 and its kind) run on OpenVINO or
 onnxruntime; any other model, or any failure to export, falls back to torch with a warning.
