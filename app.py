@@ -5,9 +5,9 @@
 Tabs: Chat (answers with citations to meeting, item, minute and page), Papers (upload and
 ingest, agenda items with page ranges), Decisions and Actions (searchable registers, CSV).
 The sidebar's filters apply to every question until they are changed. What is drawn lives in
-assistant/views.py; this file wires settings, the cached assistant and the chat loop together.
+ui/views.py; this file wires settings, the cached assistant and the chat loop together.
 
-Who sees what: the sidebar signs users in (COMMITTEE_AUTH=open|password|oidc, see assistant/access.py)
+Who sees what: the sidebar signs users in (COMMITTEE_AUTH=open|password|oidc, see ui/access.py)
 and every read below (questions, registers, the papers list, page images, downloads, the export) runs
 with that session's role through ``Filters(include_restricted=who.member)``. The assistant is shared by
 every session and is never changed per user; Settings.role (COMMITTEE_ROLE) is not used by the app.
@@ -20,10 +20,10 @@ from datetime import date
 
 import streamlit as st
 
-from assistant import access, views
-from assistant.views import Turn, esc
 from index.filters import Filters
 from settings import Settings
+from ui import access, views
+from ui.views import Turn, esc
 
 log = logging.getLogger("committee.app")
 ALL_COMMITTEES, ALL_TYPES = "All committees", "All types of paper"
@@ -32,6 +32,9 @@ FILTER_DEFAULTS = {"f-committee": ALL_COMMITTEES, "f-from": None, "f-to": None, 
 st.set_page_config(page_title="Committee papers", page_icon=":material/account_balance:", layout="wide")
 st.set_option("client.toolbarMode", "viewer")  # no developer menu for councillors and clerks
 st.set_option("client.showErrorDetails", "type")  # should anything slip through: its name, never a traceback
+# no toolbar CSV or clipboard copy on tables: its cells are not made safe for spreadsheets (the registers' own
+# "Download … (CSV)" buttons are, assistant/exports.py)
+st.set_option("client.disableDataExport", True)
 
 
 @st.cache_resource(show_spinner="Opening the library of papers…")
@@ -53,12 +56,12 @@ def new_conversation() -> None:
     st.session_state["turns"] = []
 
 
+settings = Settings.from_env()
 try:
-    auth = access.auth_mode()
+    auth = access.auth_mode(settings.auth)
 except ValueError as exc:  # a typo must not change who sees what: say so and stop
     st.error(esc(str(exc)))
     st.stop()
-settings = Settings.from_env()
 settings = replace(settings, data_dir=settings.data_dir.resolve())
 try:
     assistant = load_assistant(repr(settings), settings)
@@ -76,7 +79,7 @@ st.html(views.CSS)
 with st.sidebar:
     st.header("Committee papers")
     library_slot = st.container()
-    who = views.account_panel(auth, access.open_upload())
+    who = views.account_panel(auth, access.open_upload(settings.open_upload))
 member = who.member  # every read of the registry, the stores and the pages below uses this, per session
 if st.session_state.get("turns-owner") != who.owner:  # someone else, or other rights: start afresh
     views.forget_session()
@@ -188,9 +191,9 @@ if actions.open:
 
 with conversation_slot:
     if turns:
-        views.offer_download("Export conversation (Markdown)", views.conversation_markdown(turns, who.role),
+        views.offer_download("Export conversation (Markdown)", lambda: views.conversation_markdown(turns, who.role),
                              f"committee-conversation-{date.today().isoformat()}.md", "text/markdown", "export",
-                             private=who.member)  # a member's answers may quote exempt papers
+                             private=who.member)  # a member's answers may quote exempt papers: never by URL
         st.button("New conversation", on_click=new_conversation, icon=":material/restart_alt:")
     else:
         st.caption("Questions and answers will be kept here while this page is open, ready to export with "

@@ -44,6 +44,8 @@ class Settings:
     max_upload_mb: int = 100  # [COMMITTEE_MAX_UPLOAD_MB]
     max_pages: int = 2000  # [COMMITTEE_MAX_PAGES] larger files are refused
     ingest_workers: int = 1  # [COMMITTEE_INGEST_WORKERS] processes that parse and embed papers in parallel
+    auth: str = "open"  # [COMMITTEE_AUTH] the app's sign-in: open | password | oidc (ui/access.py)
+    open_upload: str = ""  # [COMMITTEE_OPEN_UPLOAD] 1: in open mode anyone may add papers in the app
 
     @property
     def registry_path(self) -> Path:

@@ -43,10 +43,18 @@ def csv_bytes(rows: Iterable[Mapping], columns: list[str] | None = None) -> byte
     return csv_text(rows, columns).encode("utf-8-sig")
 
 
+_SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)(?:\s|\\)*:")
+
+
 def md_text(text) -> str:
-    """Text from a paper or a question for a Markdown file: HTML inert, ``javascript:`` links broken."""
-    escaped = html.escape("" if text is None else str(text), quote=False)
-    return re.sub(r"(?i)\b(javascript|vbscript|data)\s*:", r"\1&#58;", escaped)
+    """Text from a paper or a question for a Markdown file: HTML inert, ``javascript:`` links broken.
+
+    A Markdown viewer decodes entities and backslash escapes inside a link's target, so ``javascript&#58;``
+    alone would still make a live ``[x](javascript:...)`` link: a zero-width space after the scheme's name
+    (invisible when read) leaves no scheme a browser runs. ``![`` is escaped so that no image (a tracking pixel
+    in a paper's text) is fetched when the file is opened."""
+    escaped = html.escape("" if text is None else str(text), quote=False).replace("![", "!\\[")
+    return _SCRIPT_SCHEME.sub("\\1\u200b&#58;", escaped)
 
 
 def md_cell(value) -> str:

@@ -1,6 +1,6 @@
 """Access control in the app: who may read exempt papers and who may add papers.
 
-The pure rules in assistant/access.py first; then the real app (streamlit.testing) over a fresh library holding
+The pure rules in ui/access.py first; then the real app (streamlit.testing) over a fresh library holding
 one published paper, one exempt paper and one published paper with an exempt page, in the open, password and
 oidc sign-in modes."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import pytest
 from test_app import ask, plain, shown
 
-from assistant import access
+from ui import access
 
 SECRET_FACT_Q = "Who is the Quillmoor depot to be sold to?"
 SECRET_FILE = "highways-exempt-depot-report-2020-03-05.txt"
@@ -122,10 +122,10 @@ def test_upload_permission_and_modes():
     assert access.can_upload({"uploader"}, "password") and access.can_upload({"member", "uploader"}, "oidc")
     assert not access.can_upload({"member"}, "password") and not access.can_upload(set(), "oidc", open_upload=True)
     assert access.sees_restricted({"member"}) and not access.sees_restricted({"uploader"})
-    assert access.auth_mode({}) == "open" and access.auth_mode({"COMMITTEE_AUTH": " Password "}) == "password"
+    assert access.auth_mode("") == "open" and access.auth_mode(" Password ") == "password"
     with pytest.raises(ValueError, match="pasword"):
-        access.auth_mode({"COMMITTEE_AUTH": "pasword"})
-    assert access.open_upload({"COMMITTEE_OPEN_UPLOAD": "1"}) and not access.open_upload({})
+        access.auth_mode("pasword")
+    assert access.open_upload("1") and not access.open_upload("")
     who = access.Access("password", "uma", frozenset({"member", "uploader"}))
     assert (who.role, who.describe(), who.uploader) == ("member", "member and uploader", True)
     assert access.Access().role == "public" and not access.Access().uploader
@@ -133,6 +133,31 @@ def test_upload_permission_and_modes():
 
 
 # ---- the app ------------------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """The sign-in throttle is shared by every session of the process (st.cache_resource), so also by the AppTests
+    of one pytest run: each test starts with no failures counted."""
+    from ui import views
+
+    views.sign_in_throttle.clear()
+    yield
+    views.sign_in_throttle.clear()
+
+
+def private_download(at, label: str) -> list[str]:
+    """Click a member's download button; return the embedded pages (st.iframe srcdoc) that save the file."""
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return [e.proto.srcdoc for e in at.get("iframe")]
+
+
+def embedded_bytes(srcdoc: str) -> bytes:
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r"href='data:[^;']+;base64,([A-Za-z0-9+/=]+)'", srcdoc).group(1))
+
+
 @pytest.fixture()
 def data(tmp_path, fresh_library):
     """A library of one published paper, one exempt paper and one published paper with an exempt page."""
@@ -360,10 +385,14 @@ def test_an_exempt_page_of_a_published_paper_is_not_shown_or_downloadable_to_the
     at.run()
     at.number_input(key=f"page-{doc_id}").set_value(2).run()
     assert "Zanthorpe Surfacing tender" in "\n".join(t.value for t in at.text)
-    # the paper has an exempt page, so the member's download is carried in the page, never by a /media URL
-    assert not [b for b in at.get("download_button") if b.label == "Download the paper"]
-    assert [m for m in at.markdown if "private-download" in m.value and f"download='{MIXED_FILE}'" in m.value
-            and "href='data:text/plain;base64," in m.value]
+    # the paper has an exempt page, so the member's download is carried in the page, never by a /media URL, and
+    # only on the run its button was clicked in
+    assert not [b for b in at.get("download_button") if b.label == "Download the paper"] and not at.get("iframe")
+    (frame,) = private_download(at, "Download the paper")
+    assert f"download='{MIXED_FILE}'" in frame and "href='data:text/plain;base64," in frame
+    assert embedded_bytes(frame) == MIXED_PAPER.encode()
+    at.run()
+    assert not at.get("iframe")  # the next run takes the bytes out of the page again
     at.session_state["page"] = "Decisions"
     at.run()
     minutes = at.dataframe[0].value
@@ -426,13 +455,135 @@ def test_refusals_are_the_same_for_known_and_unknown_users():
     assert waits_known == waits_unknown
 
 
+def test_four_sessions_guessing_one_users_password_at_once_are_throttled_together():
+    """Four browser sessions (threads) from four addresses guess mia's password at the same moment: the user's
+    counter is shared, so only FREE_ATTEMPTS of them are checked, and then every address waits."""
+    import threading
+
+    clock = FakeClock()
+    throttle = access.SignInThrottle(clock)
+    names = ["mia", "Mia", " MIA ", "mIa"]  # one user, however it is typed
+    results: dict[int, float] = {}
+    barrier = threading.Barrier(len(names))
+
+    def session(n: int) -> None:
+        barrier.wait()
+        results[n] = throttle.begin(names[n], f"192.0.2.{n + 1}")
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(len(names))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    checked = [n for n, wait in results.items() if wait == 0]
+    assert len(checked) == throttle.FREE_ATTEMPTS and len(results) == 4
+    refused = next(wait for wait in results.values() if wait)
+    assert refused == pytest.approx(throttle.FIRST_WAIT_S)
+    for n in range(4):  # now every session waits, from any address, whatever the password
+        assert throttle.begin("mia", f"192.0.2.{n + 1}") == pytest.approx(throttle.FIRST_WAIT_S)
+    assert throttle.begin("mia", "198.51.100.9") > 0  # a fifth address too
+    clock.now += throttle.FIRST_WAIT_S
+    assert throttle.begin("mia", "192.0.2.1") == 0  # one more check once the wait is over ...
+    assert throttle.begin("mia", "192.0.2.2") == pytest.approx(2 * throttle.FIRST_WAIT_S)  # ... then twice as long
+    clock.now += 2 * throttle.FIRST_WAIT_S
+    assert throttle.begin("mia", "192.0.2.3") == 0
+    throttle.succeeded("mia", "192.0.2.3")  # the right password clears the user's count
+    assert throttle.begin("mia", "192.0.2.4") == 0
+
+
+def test_an_unknown_user_is_throttled_and_told_exactly_what_a_known_one_is():
+    clock = FakeClock()
+    known, unknown = access.SignInThrottle(clock), access.SignInThrottle(clock)
+    answers = []
+    while not answers or answers[-1] <= known.MAX_WAIT_S:  # guess, or wait as told, until locked out
+        a, b = known.begin("mia", "203.0.113.5"), unknown.begin("no-such-user", "203.0.113.5")
+        assert a == b and known.refusal(a) == unknown.refusal(b)
+        answers.append(a)
+        clock.now += a
+    assert answers.count(0) == known.LOCKOUT_FAILURES
+    assert [w for w in answers if w][:4] == [2.0, 4.0, 8.0, 16.0]  # FIRST_WAIT_S, doubling
+    assert known.refusal(2.2) == "Too many failed sign-ins; try again in 3 seconds."
+    assert known.refusal(0.4) == "Too many failed sign-ins; try again in 1 second."
+    assert known.refusal(answers[-1]) == f"Too many failed sign-ins; try again in {int(known.LOCKOUT_S)} seconds."
+
+
+def test_a_lockout_holds_for_its_time_then_expires():
+    clock = FakeClock()
+    throttle = access.SignInThrottle(clock)
+    failures = 0
+    while failures < throttle.LOCKOUT_FAILURES:  # each guess the moment it is allowed
+        wait = throttle.begin("ann", None)
+        clock.now += wait
+        failures += not wait
+    until = clock.now + throttle.LOCKOUT_S
+    assert throttle.begin("ann", None) == pytest.approx(throttle.LOCKOUT_S)  # no address: one shared key
+    assert throttle.begin("someone-else", None) == pytest.approx(throttle.LOCKOUT_S)
+    clock.now = until - 1
+    assert throttle.begin("ann", "10.1.1.1") == pytest.approx(1)  # the user stays locked from anywhere
+    clock.now = until
+    assert throttle.begin("ann", "10.1.1.1") == 0 and throttle.begin("someone-else", None) == 0
+
+
+def test_throttle_forgets_what_is_older_than_its_window():
+    clock = FakeClock()
+    throttle = access.SignInThrottle(clock)
+    for n in range(50):
+        throttle.begin(f"sprayed-{n}", f"10.2.0.{n}")
+    clock.now += throttle.WINDOW_S
+    throttle._sweep(clock.now)
+    assert throttle._failures == {}
+
+
+def test_a_refused_sign_in_is_not_checked_and_reads_the_same_for_every_user(env, monkeypatch, caplog):
+    """In the app: after FREE_ATTEMPTS failures the next attempt, even with the right password, is refused without
+    the password being looked at, in the same words for a known and an unknown user name; the failures are logged
+    with the name and the address but never the password."""
+    import logging
+
+    from ui import views
+
+    clock = FakeClock()
+    checked: list[str] = []
+    real = access.roles_for_password
+
+    def spy(users, name, password):
+        checked.append(name)
+        return real(users, name, password)
+
+    monkeypatch.setattr(access, "roles_for_password", spy)
+    env("password")
+    said, throttles = {}, {}
+    for name in ("mia", "nobody"):
+        throttle = throttles[name] = access.SignInThrottle(clock)
+        monkeypatch.setattr(views, "sign_in_throttle", lambda t=throttle: t)
+        checked.clear()
+        at = run(committee_users=USERS)
+        with caplog.at_level(logging.WARNING, logger="committee.access"):
+            for guess in ("wrong-1", "wrong-2", "wrong-3"):
+                sign_in(at, name, guess)
+        assert checked == [name] * 3
+        sign_in(at, name, PASSWORDS.get(name, "member-pass"))  # the right password (for mia), during the wait
+        assert checked == [name] * 3, "a refused attempt must not be checked"
+        said[name] = [plain(e.value) for e in at.sidebar.error]
+        assert "Signed in as" not in sidebar_text(at)
+    assert said["mia"] == said["nobody"] == [f"Too many failed sign-ins; try again in "
+                                             f"{int(access.SignInThrottle.FIRST_WAIT_S)} seconds."]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "failed sign-in for 'mia' from unknown" in logged and "'nobody'" in logged
+    assert "wrong-" not in logged and "member-pass" not in logged
+    clock.now += access.SignInThrottle.FIRST_WAIT_S  # the wait is over: the right password signs mia in
+    monkeypatch.setattr(views, "sign_in_throttle", lambda t=throttles["mia"]: t)
+    at = sign_in(run(committee_users=USERS), "mia")
+    assert "Signed in as mia" in sidebar_text(at) and checked == ["nobody"] * 3 + ["mia"]
+
+
 def test_app_csv_downloads_never_start_a_formula():
     import csv
     import io
 
     import pandas as pd
 
-    from assistant import views
+    from ui import views
 
     frame = pd.DataFrame([{"Minute": "1", "Resolution": '=HYPERLINK("http://x","y")'},
                           {"Minute": "2", "Resolution": "+cmd|' /C calc'!A0"}, {"Minute": "3", "Resolution": "-2+3"},
@@ -442,9 +593,36 @@ def test_app_csv_downloads_never_start_a_formula():
     assert not [c for c in cells if c[:1] in "=+-@\t\r" and c]
 
 
+def test_register_csvs_keep_the_tables_columns_and_prefix_formulas():
+    """The Decisions and Actions downloads: the columns the app shows, every formula-like cell read as text."""
+    import csv
+    import io
+
+    from ui import views
+
+    evil = {"meeting_date": "2020-03-05", "minute": "7", "title": '=HYPERLINK("http://evil.example","Click")',
+            "resolution": "+cmd|' /C calc'!A0", "vote": "-2+3", "committee": "@SUM(1)", "item": "\tTab",
+            "source": "\rpaper.pdf", "pages": [3, 4], "owner": "=1+1", "action": "@SUM(A1)", "comments": "-x",
+            "status": "+open", "status_normalised": "open", "review_date": None, "log_date": "",
+            "report_title": "Plain"}
+    for frame in (views.decisions_frame([evil]), views.actions_frame([evil])):
+        data = views.csv_bytes(frame)
+        assert data.startswith(b"\xef\xbb\xbf")  # the BOM, so spreadsheets read the pound sign and dashes right
+        header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert header == list(frame.columns)
+        cells = dict(zip(header, row))
+        assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert cells["Pages"] == "3–4" and cells["Meeting"] == "2020-03-05"
+    cells = dict(zip(*csv.reader(io.StringIO(views.csv_bytes(views.decisions_frame([evil])).decode("utf-8-sig")))))
+    assert cells["Title"] == """'=HYPERLINK("http://evil.example","Click")"""
+    assert cells["Resolution"] == """'+cmd|' /C calc'!A0"""
+    assert (cells["Vote"], cells["Committee"], cells["Item"], cells["Paper"]) == ("'-2+3", "'@SUM(1)", "'\tTab",
+                                                                                   "'\rpaper.pdf")
+
+
 def test_conversation_export_carries_no_live_html():
     from assistant.models import Answer, Citation
-    from assistant.views import Turn, conversation_markdown
+    from ui.views import Turn, conversation_markdown
 
     c = Citation(number=1, source="x.pdf", pages=[1], committee="<b>C</b>", meeting_date=None, item=None,
                  item_title="", minute=None, doc_type="report", text="<script>alert(1)</script> [a](javascript:x)",
@@ -453,6 +631,35 @@ def test_conversation_export_carries_no_live_html():
                                      Answer(question="q", answer="<iframe src=javascript:alert(1)>", abstained=False,
                                             citations=[c]))])
     assert "<script" not in md and "<img" not in md and "<iframe" not in md and "javascript:" not in md
+
+
+def test_conversation_export_renders_without_live_html_or_script_links():
+    """Rendered by a Markdown viewer that lets raw HTML through and filters no link: nothing from a question, an
+    answer, a citation label or a paper's snippet becomes an element, an event handler or a script link (a
+    viewer decodes ``&#58;`` and ``\\:`` in a link's target, so those alone would not do)."""
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from assistant.models import Answer, Citation
+    from ui.views import Turn, conversation_markdown
+
+    evil = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
+            "[b](JaVaScRiPt\\:alert(4)) <a href='javascript:alert(5)'>x</a> [c]: vbscript:msgbox(6) "
+            "![i](data:text/html;base64,PHNjcmlwdD4=) <javascript:alert(7)>")
+    c = Citation(number=1, source=f"{evil}.pdf", pages=[2], committee=evil, meeting_date="2020-03-05", item="3",
+                 item_title=evil, minute="7", doc_type="report", text=evil, score=1.0)
+    md = conversation_markdown([Turn(evil, f"committee {evil}",
+                                     Answer(question=evil, answer=f"{evil} [1]", abstained=False, citations=[c])),
+                                Turn(evil, "all papers", error=evil)])
+    viewer = MarkdownIt("commonmark", {"html": True})
+    viewer.validateLink = lambda url: True
+    page = viewer.render(md + "\n[c]\n")
+    tags = set(re.findall(r"<([a-z0-9]+)", page))
+    assert tags <= {"h1", "h2", "p", "em", "strong", "blockquote", "a"}, tags
+    links = re.findall(r'(?:href|src)="([^"]*)"', page)
+    assert not [u for u in links if re.match(r"(?i)\s*(javascript|vbscript|data):", u)], links
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt;" in page  # text
 
 
 def test_exempt_page_images_and_downloads_reach_a_member_only_inside_the_page(env, data, fresh_library, tmp_path):
@@ -473,7 +680,9 @@ def test_exempt_page_images_and_downloads_reach_a_member_only_inside_the_page(en
     assert not at.exception, at.exception
     assert not at.get("image") and not [b for b in at.get("download_button") if b.label == "Download the paper"]
     embedded = [m.value for m in at.markdown if "data:image/png;base64," in m.value]
-    assert embedded and [m for m in at.markdown if "href='data:application/pdf;base64," in m.value]
+    assert embedded and "depot-sale.pdf, PDF page 2 of 2" in embedded[0]
+    (frame,) = private_download(at, "Download the paper")
+    assert "href='data:application/pdf;base64," in frame and embedded_bytes(frame) == pdf.read_bytes()
     at.number_input(key=f"page-{doc_id}").set_value(1).run()  # a published page keeps Streamlit's media URL
     assert at.get("image") and not [m for m in at.markdown if "data:image/png;base64," in m.value]
     public = run(committee_users=USERS)

@@ -168,7 +168,9 @@ def test_exempt_media_never_has_a_url_another_browser_can_fetch(tmp_path, fresh_
                 member.get_by_placeholder("Page number").fill("2")
                 member.get_by_placeholder("Page number").press("Enter")
                 member.locator("img[src^='data:image/png;base64,']").wait_for()
-                member.locator("a.private-download[href^='data:application/pdf']").wait_for()
+                member.get_by_role("button", name="Download the paper").click()  # bytes made only on click
+                member.frame_locator("iframe").locator("a.private-download[href^='data:application/pdf']").wait_for(
+                    state="attached")
                 member.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
                 html = member.content()
                 assert not re.search(r"(?<!static)/media/", html) and not media, media  # nothing exempt has a URL

@@ -5,7 +5,7 @@ draws and the pure helpers behind them (highlighting, Markdown and CSV export, t
 which the tests call directly.
 
 Access: every piece that shows a paper's pages or offers it for download takes ``member`` (may the
-session see exempt papers, from assistant/access.py) and defaults to the public's view, so a caller
+session see exempt papers, from ui/access.py) and defaults to the public's view, so a caller
 that forgets it shows less, never more. The sign-in panel (``account_panel``) is drawn here too.
 """
 from __future__ import annotations
@@ -24,11 +24,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from assistant import access
-from assistant.access import Access
 from assistant.exports import md_text
 from assistant.models import Answer, Citation
 from assistant.terms import WORD, content_terms, stem
+from ui import access
+from ui.access import Access
 
 log = logging.getLogger("committee.app")
 
@@ -158,7 +158,9 @@ def readable_error(exc: BaseException, llm: str = "", base_url: str = "") -> str
 # Streamlit serves st.image and st.download_button bytes at /media/<id> to anyone holding the URL, with ids
 # that repeat across sessions and outlive sign-out. Whatever may hold exempt information is therefore
 # embedded in the session's own page (a data: URI), so there is no URL to fetch and nothing left behind
-# when the page is gone; published media keeps Streamlit's cacheable URLs.
+# on the server; published media keeps Streamlit's cacheable URLs. A private download is put in the page
+# only on the run its button was clicked in (a whole agenda pack under every citation would make each run
+# carry megabytes), and the next run takes it out again.
 
 def show_png(png: bytes, caption: str, width: int, private: bool) -> None:
     """A page image: embedded in the page when ``private``, else through Streamlit's media files."""
@@ -171,21 +173,36 @@ def show_png(png: bytes, caption: str, width: int, private: bool) -> None:
                 f"{html.escape(caption)}</figcaption></figure>", unsafe_allow_html=True)
 
 
+def embedded_download(raw: bytes, file_name: str, mime: str) -> str:
+    """An HTML page (for st.iframe, whose sandbox allows downloads) that saves ``raw`` as ``file_name`` at once,
+    from a data: URI, with a link to save it again should the browser not start the download."""
+    name = html.escape(file_name, quote=True)
+    href = f"data:{html.escape(mime, quote=True)};base64,{base64.b64encode(raw).decode('ascii')}"
+    return (f"<a id='save' class='private-download' download='{name}' href='{href}' "
+            "style='font-family:sans-serif;font-size:14px;color:#1c5fa8'>"
+            f"&#11015; {name}: if the download has not started, save it from here</a>"
+            "<script>document.getElementById('save').click()</script>")
+
+
 def offer_download(label: str, data: bytes | str | Callable[[], bytes | str], file_name: str, mime: str, key: str,
                    private: bool, help: str | None = None) -> None:
-    """A download: a link carrying the bytes in the page when ``private`` (never a /media URL), else
-    Streamlit's download button (read only when clicked)."""
+    """A download. Public: Streamlit's download button (a callable ``data`` is read only when clicked).
+    ``private``: a button whose click makes the bytes (only then) and saves them from inside the page
+    (``embedded_download``), never through a /media URL."""
     if not private:
         st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore",
                            icon=":material/download:", help=help)
         return
-    raw = data() if callable(data) else data
+    if not st.button(label, key=key, icon=":material/download:", help=help):
+        return
+    try:
+        raw = data() if callable(data) else data
+    except Exception as exc:  # noqa: BLE001 - e.g. the paper was moved since the page was drawn
+        log.warning("could not make %s: %s", file_name, exc)
+        st.warning(esc(f"{file_name} could not be made ({type(exc).__name__}); please try again."))
+        return
     raw = raw.encode("utf-8") if isinstance(raw, str) else raw
-    encoded = base64.b64encode(raw).decode("ascii")
-    st.markdown(f"<a class='private-download' download='{html.escape(file_name, quote=True)}' "
-                f"href='data:{mime};base64,{encoded}'>⬇ {html.escape(label)}</a>", unsafe_allow_html=True)
-    if help:
-        st.caption(esc(help))
+    st.iframe(embedded_download(raw, file_name, mime), height=40)
 
 
 # ---- pages ----------------------------------------------------------------------------------------
@@ -753,10 +770,13 @@ def sign_in_throttle() -> access.SignInThrottle:
 
 
 def _client_address() -> str | None:
+    """The client's address for the sign-in throttle; None (one shared key) where Streamlit gives none: on
+    localhost, in a test run, or behind a proxy it is the proxy's."""
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no address on this Streamlit or in a test run
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no address on this Streamlit
         return None
+    return address.strip() or None if isinstance(address, str) else None  # a test run's stand-in is no address
 
 
 def _secret(name: str) -> Mapping:
@@ -828,18 +848,18 @@ def _password_panel() -> Access:
         password = st.text_input("Password", type="password", key="auth-password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", icon=":material/login:")
     if submitted:
-        address = _client_address()
-        wait = sign_in_throttle().begin(name, address)
-        if wait > 0:  # not even checked: the same words for every user name
-            st.error(f"Too many failed sign-ins; try again in {int(wait) + 1} seconds.")
+        address, throttle = _client_address(), sign_in_throttle()
+        wait = throttle.begin(name, address)
+        if wait > 0:  # not even checked, and the same words for every user name
+            st.error(esc(throttle.refusal(wait)))
         elif access.roles_for_password(users, name, password) is not None:
-            sign_in_throttle().succeeded(name, address)
+            throttle.succeeded(name, address)
             forget_session()
             st.session_state["auth-user"] = name.strip()
             log.info("signed in: %s", name.strip())
             st.rerun()
         else:
-            log.warning("failed sign-in for %r from %s", name.strip()[:80], address or "unknown")
+            throttle.failed(name, address)  # logs the name and address, never the password
             st.error("That user name and password do not match; please try again.")
     _viewing(who)
     return who

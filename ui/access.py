@@ -45,9 +45,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
+import math
 import re
-from collections.abc import Iterable, Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 log = logging.getLogger("committee.access")
@@ -60,21 +62,20 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _NO_MATCH = "0" * 64  # compared against when the user is unknown, so a wrong name takes as long as a wrong password
 
 
-def auth_mode(env: Mapping[str, str] | None = None) -> str:
-    """The sign-in mode from ``COMMITTEE_AUTH`` (default ``open``).
+def auth_mode(value: str | None) -> str:
+    """The sign-in mode from ``Settings.auth`` (``COMMITTEE_AUTH``, default ``open``).
 
     Raises ValueError for anything else, so a typo never silently changes who may see what."""
-    env = os.environ if env is None else env
-    mode = (env.get("COMMITTEE_AUTH") or OPEN).strip().lower()
+    mode = (value or OPEN).strip().lower()
     if mode not in MODES:
         raise ValueError(f"COMMITTEE_AUTH={mode!r} is not a sign-in mode; use one of {', '.join(MODES)}.")
     return mode
 
 
-def open_upload(env: Mapping[str, str] | None = None) -> bool:
-    """True when ``COMMITTEE_OPEN_UPLOAD`` is 1 (or true/yes/on): in ``open`` mode anyone may then upload."""
-    env = os.environ if env is None else env
-    return (env.get("COMMITTEE_OPEN_UPLOAD") or "").strip().lower() in ("1", "true", "yes", "on")
+def open_upload(value: str | None) -> bool:
+    """True when ``Settings.open_upload`` (``COMMITTEE_OPEN_UPLOAD``) is 1, true, yes or on: in ``open`` mode
+    anyone may then upload."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def password_hash(password: str) -> str:
@@ -223,62 +224,104 @@ class Access:
 
 
 class SignInThrottle:
-    """Failed sign-ins counted per user name and per client address, shared by every browser session of the
-    process, so parallel guesses are slowed together.
+    """Failed sign-ins counted per user name (case-folded) and per client address, shared by every browser
+    session of the app process, so guesses made in parallel sessions are slowed together.
 
-    After ``FREE_ATTEMPTS`` failures a key must wait ``FIRST_WAIT_S``, doubling with each failure up to
-    ``MAX_WAIT_S``; ``LOCKOUT_FAILURES`` failures within ``WINDOW_S`` lock it for ``LOCKOUT_S``. An attempt
-    made while a key waits is refused without its password being checked, with the same words for known and
-    unknown users. ``begin`` counts an attempt before it is checked (so two sessions cannot both slip through
-    a gap) and a right password clears the user's count. ``clock`` is injectable so tests need no sleeping."""
+    After ``FREE_ATTEMPTS`` failures a key must wait ``FIRST_WAIT_S`` before its next attempt is checked,
+    doubling with each further failure up to ``MAX_WAIT_S``; ``LOCKOUT_FAILURES`` failures within ``WINDOW_S``
+    lock it for ``LOCKOUT_S`` after the last one. An attempt made while either key of it waits is refused
+    without its password being checked, in the same words for known and unknown users (``refusal``), and is
+    not counted. ``begin`` counts an attempt as a failure before it is checked, so sessions racing each other
+    cannot all slip into one gap; ``succeeded`` takes that back and clears the user's count. Failures and
+    refusals are logged with the user name and address, never the password. ``clock`` (seconds, monotonic)
+    is injectable so tests need no sleeping."""
 
-    FREE_ATTEMPTS = 3
-    FIRST_WAIT_S = 2.0
+    FREE_ATTEMPTS = 3  # failures before any wait
+    FIRST_WAIT_S = 2.0  # then 2, 4, 8, ... s between checked attempts
     MAX_WAIT_S = 120.0
-    LOCKOUT_FAILURES = 10
+    LOCKOUT_FAILURES = 10  # this many failures within WINDOW_S ...
     WINDOW_S = 15 * 60.0
-    LOCKOUT_S = 15 * 60.0
+    LOCKOUT_S = 15 * 60.0  # ... lock the key this long after the last of them
+    MAX_KEY_CHARS = 200  # a user name longer than this is counted by its first MAX_KEY_CHARS characters
+    NO_ADDRESS = "unknown"  # the key of every client whose address Streamlit does not give (e.g. localhost)
 
-    def __init__(self, clock=None):
-        import threading
-        import time
-
+    def __init__(self, clock: Callable[[], float] | None = None):
         self._clock = clock or time.monotonic
         self._lock = threading.Lock()
-        self._failures: dict[str, list[float]] = {}
+        self._failures: dict[str, list[float]] = {}  # key -> times of its failures within WINDOW_S
+        self._locked: dict[str, float] = {}  # key -> when its lockout ends
+
+    @classmethod
+    def keys(cls, user: str, address: str | None) -> tuple[str, str]:
+        """The two counters an attempt belongs to: its user name and its client address."""
+        return (f"user:{(user or '').strip().casefold()[:cls.MAX_KEY_CHARS]}",
+                f"address:{(address or '').strip()[:cls.MAX_KEY_CHARS] or cls.NO_ADDRESS}")
 
     @staticmethod
-    def keys(user: str, address: str | None) -> list[str]:
-        return [f"user:{(user or '').strip().casefold()}", f"address:{address or 'unknown'}"]
+    def refusal(wait: float) -> str:
+        """What a refused attempt is told: the same for every user name, known or not."""
+        seconds = max(1, math.ceil(wait))
+        return f"Too many failed sign-ins; try again in {seconds} second{'s' if seconds != 1 else ''}."
 
     def _wait(self, key: str, now: float) -> float:
-        times = [t for t in self._failures.get(key, []) if now - t < self.WINDOW_S]
+        until = self._locked.get(key)
+        if until is not None:
+            if now < until:
+                return until - now
+            del self._locked[key]  # served: the key starts afresh
+        times = [t for t in self._failures.get(key, ()) if now - t < self.WINDOW_S]
+        if not times:
+            self._failures.pop(key, None)
+            return 0.0
         self._failures[key] = times
-        if len(times) >= self.LOCKOUT_FAILURES:
-            return max(0.0, times[-1] + self.LOCKOUT_S - now)
+        if len(times) >= self.LOCKOUT_FAILURES:  # locked from the last failure, however old the first is
+            self._locked[key] = times[-1] + self.LOCKOUT_S
+            del self._failures[key]
+            log.warning("sign-ins locked for %s for %.0f s after %d failures", key, self.LOCKOUT_S, len(times))
+            return self._wait(key, now)
         if len(times) >= self.FREE_ATTEMPTS:
             step = min(self.MAX_WAIT_S, self.FIRST_WAIT_S * 2 ** (len(times) - self.FREE_ATTEMPTS))
             return max(0.0, times[-1] + step - now)
         return 0.0
 
+    def _sweep(self, now: float) -> None:
+        """Forget keys whose failures are all older than the window (names sprayed by a guesser)."""
+        for key in [k for k, times in self._failures.items() if not times or now - times[-1] >= self.WINDOW_S]:
+            del self._failures[key]
+        for key in [k for k, until in self._locked.items() if until <= now]:
+            del self._locked[key]
+
     def begin(self, user: str, address: str | None) -> float:
-        """Seconds to wait before this attempt may be checked (0: go ahead; the attempt is then counted as a
-        failure until ``succeeded``)."""
+        """Seconds to wait before this attempt may be checked: 0 means check the password now (the attempt is
+        then counted as a failure until ``succeeded``); more means refuse it unchecked (``refusal``)."""
         with self._lock:
             now = self._clock()
+            if len(self._failures) + len(self._locked) > 10_000:
+                self._sweep(now)
             keys = self.keys(user, address)
             wait = max(self._wait(k, now) for k in keys)
             if wait > 0:
-                log.warning("sign-in refused for %r from %s: %d failures, wait %.0f s", (user or "")[:80],
-                            address or "unknown", len(self._failures.get(keys[0], [])), wait)
+                log.warning("sign-in refused unchecked for %r from %s: wait %.0f s", keys[0][5:85],
+                            keys[1][8:], wait)
                 return wait
             for k in keys:
                 self._failures.setdefault(k, []).append(now)
             return 0.0
 
+    def failed(self, user: str, address: str | None) -> None:
+        """Log a checked attempt that failed (``begin`` has counted it already)."""
+        key, place = self.keys(user, address)
+        with self._lock:
+            count = len(self._failures.get(key, ()))
+        log.warning("failed sign-in for %r from %s (%d failure%s in %d min)", key[5:85], place[8:], count,
+                    "" if count == 1 else "s", self.WINDOW_S // 60)
+
     def succeeded(self, user: str, address: str | None) -> None:
+        """A right password: the user's failures are cleared, and this attempt is taken off the address's."""
         with self._lock:
             key, place = self.keys(user, address)
             self._failures.pop(key, None)
             if self._failures.get(place):
-                self._failures[place].pop()  # this attempt was no failure
+                self._failures[place].pop()
+                if not self._failures[place]:
+                    del self._failures[place]
