@@ -240,7 +240,7 @@ class Library:
 
     def _prepared(self, todo: list, workers: int) -> Iterator[Prepared | BaseException]:
         """Each file parsed and embedded, in order; here, or in ``workers`` processes when there are several."""
-        jobs = [(path, content_hash, False) for path, _, _, content_hash in todo]
+        jobs = [(path, content_hash) for path, _, _, content_hash in todo]  # restriction is applied in _write
         if workers <= 1 or len(jobs) <= 1:
             yield from Preparer(self.settings, self.count_tokens, self.vectors.embedder).pipelined(jobs)
             return
@@ -358,9 +358,8 @@ def _same_file(state, stat: os.stat_result) -> bool:
     size and time, but not the inode or ctime)."""
     if state is None:
         return False
-    keys = state.keys()
     return (state["size"] == stat.st_size and state["mtime"] == stat.st_mtime
-            and "inode" in keys and state["inode"] == stat.st_ino and state["ctime"] == stat.st_ctime)
+            and state["inode"] == stat.st_ino and state["ctime"] == stat.st_ctime)
 
 
 def _who() -> str:
@@ -389,10 +388,10 @@ class Preparer:
     count_tokens: TokenCounter
     embedder: SentenceEmbedding
 
-    def __call__(self, path: Path, content_hash: str, restricted: bool) -> Prepared:
-        return self.embed(self.parse(path, content_hash, restricted))
+    def __call__(self, path: Path, content_hash: str) -> Prepared:
+        return self.embed(self.parse(path, content_hash))
 
-    def pipelined(self, jobs: list[tuple[Path, str, bool]], ahead: int = 2) -> Iterator[Prepared | BaseException]:
+    def pipelined(self, jobs: list[tuple[Path, str]], ahead: int = 2) -> Iterator[Prepared | BaseException]:
         """Each job's result in order, with the next papers parsed and embedded while the caller writes this one.
 
         Parsing is Python (it holds the GIL), embedding runs in the model's own threads and writing waits on
@@ -411,8 +410,8 @@ class Preparer:
                 except Exception as exc:
                     yield exc
 
-    def parse(self, path: Path, content_hash: str, restricted: bool) -> ParsedPaper:
-        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, restricted, content_hash)
+    def parse(self, path: Path, content_hash: str) -> ParsedPaper:
+        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, content_hash=content_hash)
         if parsed.paper.page_count > self.settings.max_pages:
             raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
                              f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
@@ -438,5 +437,5 @@ def _start_worker(settings: Settings, threads: int) -> None:
                          SentenceEmbedding.for_settings(settings, threads=threads, preload=("passages",)))
 
 
-def _prepare_in_worker(path: Path, content_hash: str, restricted: bool) -> Prepared:
-    return _preparer(path, content_hash, restricted)
+def _prepare_in_worker(path: Path, content_hash: str) -> Prepared:
+    return _preparer(path, content_hash)

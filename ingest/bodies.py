@@ -1,7 +1,7 @@
-"""Who published a paper and which body met: "Kent County Council · Cabinet", "Township of Nipissing · Council".
+"""Who published a paper and which body met: "Borsetshire County Council · Cabinet", "Township of Lakeview · Council".
 
 Read from the paper's own words — letterhead, title block, "MINUTES of a meeting of the Cabinet held …",
-"A regular meeting of the Township of Nipissing Council was held …", "To: Cabinet – 30 January 2025",
+"A regular meeting of the Township of Lakeview Council was held …", "To: Cabinet – 30 January 2025",
 "Presentation to Township Council" — and named the way one body is named across all its papers: the
 full council of an authority is one body whether a paper says "Council", "Full Council", "County Council",
 "Township Council" or the authority's own name; "Special Council Meeting" is a special *meeting* of the
@@ -82,12 +82,12 @@ def _authority_in(text: str) -> str:
 def find_authority(pages: list[PageText]) -> str:
     """The publishing authority named in the paper's opening lines (letterhead, title block)."""
     lines = _head_lines(pages)
-    joined = " ".join(lines[:14])  # "Township of / Nipissing" set on two lines
+    joined = " ".join(lines[:14])  # "Township of / Lakeview" set on two lines
     for text in lines[:14] + [joined]:
         found = _authority_in(text)
         if found:
             return found
-    # else the authority the paper keeps naming in its text ("… between the City of Omaha and …")
+    # else the authority the paper keeps naming in its text ("… between the City of Riverton and …")
     named: dict[str, int] = {}
     for p in pages:
         for pattern in AUTHORITY[:1]:
@@ -151,22 +151,30 @@ def _printed_body(lines: list[str]) -> str:
     return ""
 
 
+def _stated_kind(kind_line: str, lines: list[str]) -> str:
+    """The meeting kind the title block states: a heading that starts with it ("Special Council Meeting"), else
+    the first "<kind> meeting" ("A special meeting of the … Council was held")."""
+    heading = KIND.match(kind_line.strip(" *"))
+    if heading:
+        return heading.group(1).lower()
+    stated = MEETING_KIND.search(" ".join(lines[:20]))
+    if stated and stated.group(1).lower() in ("special", "extraordinary", "annual", "emergency"):
+        return stated.group(1).lower()
+    return "ordinary"
+
+
 def find_body(pages: list[PageText], source: str = "") -> BodyFound:
     authority = find_authority(pages)
     lines = _head_lines(pages)
     kind_line = next((ln for ln in lines[:20] if re.match(r"^\W*(?:special|extraordinary|annual)\b", ln, re.I)), "")
-    stated = MEETING_KIND.search(" ".join(lines[:20]))
     printed = _printed_body(lines)
     # a title line naming the body and a kind ("Special Council Meeting") gives both
     if not printed and kind_line:
         printed = _printed_body([KIND.sub("", kind_line.strip(" *"))])
     if printed:
         body, kind = canonical(printed, authority)
-        if kind == "ordinary" and kind_line and KIND.match(kind_line.strip(" *")):
-            kind = KIND.match(kind_line.strip(" *")).group(1).lower()
-        if kind == "ordinary" and stated and stated.group(1).lower() in ("special", "extraordinary", "annual",
-                                                                          "emergency"):
-            kind = stated.group(1).lower()
+        if kind == "ordinary":
+            kind = _stated_kind(kind_line, lines)
         if body and not (authority and body.lower() == authority.lower()):
             return BodyFound(authority, body, kind, "text", _tidy(printed))
     if authority and MUNICIPAL.search(authority):
@@ -182,7 +190,7 @@ def settle(papers: list[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
     """Papers that name no authority, placed under the library's authority that holds their body.
 
     ``papers`` are (doc_id, authority, body); returns doc_id -> (authority, body) for those that change: a
-    paper of "Cabinet" or "Nipissing Council" (from a file name) joins the one authority whose bodies match,
+    paper of "Cabinet" or "Lakeview Council" (from a file name) joins the one authority whose bodies match,
     and is left alone when none or several do."""
     bodies: dict[str, set[str]] = {}
     for _, authority, body in papers:

@@ -33,7 +33,7 @@ class Paper:
     venue: str
     page_count: int
     restricted: bool = False
-    authority: str = ""  # who publishes: "Kent County Council", "Township of Nipissing"
+    authority: str = ""  # who publishes: "Borsetshire County Council", "Township of Lakeview"
     meeting_kind: str = "ordinary"  # ordinary | special | extraordinary | annual | emergency
     committee_from: str = "none"  # where the body was found: text | file name | none
     committee_printed: str = ""  # the body's name as this paper prints it (an alias)
@@ -123,7 +123,7 @@ class Override:
 
 @dataclass
 class Body:
-    """A body that meets ("Kent County Council · Cabinet"), the names its papers give it and how many there are."""
+    """A body that meets ("Borsetshire County Council · Cabinet"), the names its papers give it and how many there are."""
 
     authority: str
     name: str

@@ -154,7 +154,7 @@ def effective(detected: set[int], page_count: int, overrides: list[Override]) ->
         pages = pages | span if o.restricted else pages - span
         if not o.restricted:
             whole = False
-    return whole, pages | (set(range(1, page_count + 1)) if whole else set())
+    return whole, pages  # whole is only True after a whole-paper restrict, which set every page
 
 
 def apply(parsed, overrides: list[Override]) -> None:
