@@ -14,7 +14,6 @@ import base64
 import hashlib
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from conftest import ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_S, _free_port, _stop, _wait_until_up
+from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_S, _free_port, serving
+from test_exempt import _pdf
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium "
@@ -46,22 +46,6 @@ EXEMPT_PAGE = ["NOT FOR PUBLICATION",
 USERS = {"mia": ("member-pass", ["member"])}
 
 
-def _pdf(path: Path, pages: list[list[str]]) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for lines in pages:
-        y = 780
-        for line in lines:
-            c.setFont("Helvetica", 11)
-            c.drawString(50, y, line)
-            y -= 18
-        c.showPage()
-    c.save()
-    return path
-
-
 class App:
     """`streamlit run app.py` in password mode over a library: its address, its log and the paper in it."""
 
@@ -71,7 +55,7 @@ class App:
 
 @pytest.fixture()
 def app(tmp_path, fresh_library):
-    pdf = _pdf(tmp_path / PAPER, [PUBLIC_PAGE, EXEMPT_PAGE])
+    pdf = _pdf(tmp_path / PAPER, [PUBLIC_PAGE, EXEMPT_PAGE], size=11, leading=18)
     assert fresh_library.ingest([pdf]).ok
     from ui.views import exempt_pages
 
@@ -88,14 +72,8 @@ def app(tmp_path, fresh_library):
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = tmp_path / "server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=home, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        _wait_until_up(url, server, log)
+    with serving(command, url, env, log, cwd=home):
         yield App(url, log, pdf)
-    finally:
-        _stop(server)
 
 
 @pytest.fixture()
@@ -231,6 +209,34 @@ def test_a_members_exempt_page_download_and_export_have_no_url_a_stranger_or_sig
     member.get_by_role("tab", name="Chat").click()
     _settled(member)
     assert SECRET not in member.content()
+
+
+def test_viewing_an_exempt_page_and_its_download_requests_no_media_url_at_all(app, browser):
+    """Stricter than fetching what was referenced: while a member opens the exempt page and its download on the
+    Papers tab, the browser asks Streamlit's /media route for nothing; the published page then does use it."""
+    member = _open(browser, app.url)
+    media: list[str] = []  # Streamlit's media files are served at /media/<id> (its own assets at /static/media/)
+    member.on("request", lambda r: media.append(r.url) if urlparse(r.url).path.startswith("/media/") else None)
+    _sign_in(member, "mia", USERS["mia"][0])
+    member.get_by_text("Signed in as mia").wait_for()
+    member.get_by_role("tab", name="Papers").click()
+    member.get_by_text(PAPER).first.click()
+    member.get_by_placeholder("Page number").fill("2")
+    member.get_by_placeholder("Page number").press("Enter")
+    member.locator("img[src^='data:image/png;base64,']").wait_for()
+    member.get_by_role("button", name="Download the paper").click()  # bytes made only on click
+    member.frame_locator("iframe").locator("a.private-download[href^='data:application/pdf']").wait_for(
+        state="attached")
+    _settled(member)
+    assert not re.search(r"(?<!static)/media/", member.content()) and not media, media
+    member.get_by_placeholder("Page number").fill("1")
+    member.get_by_placeholder("Page number").press("Enter")
+    member.locator("img[src*='media/']").first.wait_for()
+    public_url = member.locator("img[src*='media/']").first.get_attribute("src")
+    assert browser.new_context().request.get(urljoin(app.url + "/", public_url)).status == 200
+    member.get_by_role("button", name="Sign out").click()
+    member.get_by_text("Viewing as the").first.wait_for()
+    assert "data:image/png;base64," not in member.content()
 
 
 def test_sign_in_guesses_from_parallel_browser_sessions_are_throttled_together(app, browser):

@@ -105,7 +105,9 @@ def test_borderline_pages_are_reported_with_the_word_seen():
 
 # ---- papers built as PDFs ------------------------------------------------------------------------------
 
-def _pdf(path: Path, pages: list[list[str]]) -> Path:
+def _pdf(path: Path, pages: list[list[str]], size: float = 7, leading: float = 12) -> Path:
+    """A text PDF of ``pages`` (lists of lines) in Helvetica ``size``; " | " sets a header table's cells side by
+    side on one row."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -113,11 +115,10 @@ def _pdf(path: Path, pages: list[list[str]]) -> Path:
     for lines in pages:
         y = 800
         for line in lines:
-            cells = line.split(" | ")  # a header table: cells side by side on one row
-            for k, cell in enumerate(cells):
-                c.setFont("Helvetica", 7)
+            for k, cell in enumerate(line.split(" | ")):
+                c.setFont("Helvetica", size)
                 c.drawString(40 + k * 200, y, cell)
-            y -= 12
+            y -= leading
         c.showPage()
     c.save()
     return path
