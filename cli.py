@@ -36,6 +36,14 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         ctx.exit(2)
 
 
+def date_options(fn):
+    """--from and --to: ISO dates of the meetings to include (a bad one is one line and exit status 2)."""
+    fn = click.option("--to", "date_to", default=None, callback=_iso_date,
+                      help="Only meetings on or before this ISO date.")(fn)
+    return click.option("--from", "date_from", default=None, callback=_iso_date,
+                        help="Only meetings on or after this ISO date.")(fn)
+
+
 @click.group()
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="Data folder (registry and vector store). Env COMMITTEE_DATA; default ./data.")
@@ -150,8 +158,7 @@ def format_options(fn):
 @main.command()
 @click.argument("query", required=False)
 @click.option("--committee", default=None, help="Only this committee.")
-@click.option("--from", "date_from", default=None, callback=_iso_date, help="Only meetings on or after this ISO date.")
-@click.option("--to", "date_to", default=None, callback=_iso_date, help="Only meetings on or before this ISO date.")
+@date_options
 @format_options
 @click.pass_context
 def decisions(ctx: click.Context, query, committee, date_from, date_to, fmt, as_json) -> None:
@@ -260,10 +267,7 @@ def filter_options(fn):
     """--committee, --from, --to, --type: hard filters applied inside the store queries."""
     fn = click.option("--type", "doc_type", default=None,
                       help="Only this document type (agenda pack, minutes, report, action log, ...).")(fn)
-    fn = click.option("--to", "date_to", default=None, callback=_iso_date,
-                      help="Only meetings on or before this ISO date.")(fn)
-    fn = click.option("--from", "date_from", default=None, callback=_iso_date,
-                      help="Only meetings on or after this ISO date.")(fn)
+    fn = date_options(fn)
     return click.option("--committee", default=None, help="Only this committee (as `committee items` names it).")(fn)
 
 

@@ -27,9 +27,9 @@ HELD_ON = re.compile(r"\b(?:held|will\s+be\s+held|meeting)\b[^.\n]{0,80}?\bon\b"
 
 
 def find_meeting_date(pages: list[PageText], source: str = "") -> tuple[str | None, str]:
-    """(ISO date of the meeting, where it was found: "text", "file name" or "none"). The paper's words win: a
-    "Meeting date:" line, a date in a "held on …" sentence, a date in the title block; the file name's date
-    only when the opening text gives none."""
+    """(ISO date of the meeting, where it was found: "text", "file name" or "none"). The paper's words win, in
+    this order: a "Meeting date:" line, a date in the title block, a date in a "held on …" sentence; the file
+    name's date only when the opening text gives none."""
     head = "\n".join(p.text for p in pages[:2])[:4000]
     lines = head.splitlines()
     def plain(line: str) -> bool:  # not an item's line ("2. Minutes - 12 September 2019") nor an issue date
