@@ -20,8 +20,8 @@ from datetime import date
 
 import streamlit as st
 
+from committee.settings import Settings
 from index.filters import Filters
-from settings import Settings
 from ui import access, views
 from ui.views import Turn, esc
 

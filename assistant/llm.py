@@ -14,7 +14,7 @@ from typing import Iterator
 
 from assistant.extractive import figures
 from assistant.models import Citation
-from settings import Settings
+from committee.settings import Settings
 
 NOT_FOUND = "I could not find that in the papers"
 SYSTEM = (

@@ -87,8 +87,8 @@ def load_texts(data: Path) -> tuple[list[str], list[str]]:
     con.row_factory = sqlite3.Row
     rows = con.execute("SELECT c.chunk_id, c.text, c.item_title, c.section, d.title FROM chunks c "
                        "JOIN documents d ON d.doc_id = c.doc_id ORDER BY c.doc_id, c.ordinal").fetchall()
+    from committee.settings import Settings
     from ingest.chunker import TokenCounter
-    from settings import Settings
 
     count = TokenCounter(Settings().embedding_model)
     try:
@@ -329,7 +329,7 @@ def main() -> None:
     ap.add_argument("--work", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
-    from settings import Settings
+    from committee.settings import Settings
 
     model_path = str(Settings().embedding_model)
     data = Path(args.data)

@@ -20,8 +20,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pdfs", default=str(ROOT.parent / "shared" / "corpus_pdf"))
     args = ap.parse_args()
+    from committee.settings import Settings
     from index.library import Library
-    from settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

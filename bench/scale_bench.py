@@ -136,8 +136,8 @@ def embedded_tokens(library) -> int:
 # ---- the two pipelines (each run in a subprocess) -----------------------------------------------
 def run_committee(folders: list[Path], questions: list[str], keep: Path | None = None) -> dict:
     from assistant.service import Assistant
+    from committee.settings import Settings
     from index.library import Library
-    from settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="scale-committee-") as tmp:
         data = Path(tmp) / "data"
@@ -209,7 +209,7 @@ def worker(args) -> None:
 def queries_only(data: Path, questions_file: Path) -> dict:
     """Query latency (and peak memory) of committee on a data folder kept by an earlier run (--keep)."""
     from assistant.service import Assistant
-    from settings import Settings
+    from committee.settings import Settings
 
     questions = [json.loads(line)["question"] for line in questions_file.read_text().splitlines() if line.strip()]
     t0 = time.perf_counter()

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from committee.settings import Settings
 from index.dense import ExactVectors
 from index.lexical import LexicalIndex
 from index.registry import Registry
@@ -40,7 +41,6 @@ from ingest.readers import SUPPORTED
 from ingest.restricted import apply as apply_restriction
 from ingest.restricted import effective
 from ingest.units import unit_spans
-from settings import Settings
 
 log = logging.getLogger("committee.ingest")
 

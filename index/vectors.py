@@ -20,7 +20,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from llama_index.core.base.embeddings.base import BaseEmbedding  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
-from settings import Settings  # noqa: E402
+from committee.settings import Settings  # noqa: E402
 
 SENTENCE_TOKENS = 96  # word pieces read of a question or answer sentence at query time
 

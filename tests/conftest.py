@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory):
-    from settings import Settings
+    from committee.settings import Settings
 
     return Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
 
@@ -53,9 +53,9 @@ def embedder(library):
 @pytest.fixture()
 def fresh_library(tmp_path, embedder):
     """An empty library in its own folder that shares the loaded model."""
+    from committee.settings import Settings
     from index.library import Library
     from index.vectors import VectorStore
-    from settings import Settings
 
     s = Settings.from_env(env={}, data_dir=tmp_path / "data")
     return Library(s, vectors=VectorStore(s, embedder=embedder))

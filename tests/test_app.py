@@ -209,8 +209,8 @@ def test_meeting_briefing_offered_in_the_app_is_the_cli_briefing(library):
 
 
 def _documents():
+    from committee.settings import Settings
     from index.registry import Registry
-    from settings import Settings
 
     return Registry(Settings.from_env().registry_path).documents()
 

@@ -81,7 +81,7 @@ def test_filters_are_applied_in_the_store_query(assistant):
 def test_cli_ask_json_has_the_documented_fields(library):
     from click.testing import CliRunner
 
-    from cli import main
+    from committee.cli import main
 
     result = CliRunner().invoke(main, ["--data", str(library.settings.data_dir), "ask", "--json",
                                        "When did the committee agree to tender the Hauxton extra care contract?"])

@@ -90,7 +90,7 @@ def test_chat_in_chromium_cites_minute_98_pages_6_7(library, settings, tmp_path)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     committee = shutil.which("committee")
-    command = [committee] if committee else [sys.executable, str(ROOT / "cli.py")]
+    command = [committee] if committee else [sys.executable, "-m", "committee.cli"]
     command += ["--data", str(settings.data_dir), "serve", "--port", str(port), "--no-samples"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMITTEE_")}
     env.update(HF_HUB_OFFLINE="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")

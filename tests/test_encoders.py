@@ -10,8 +10,8 @@ TEXTS = ["When did the committee agree to tender the Hauxton extra care contract
 
 
 def test_onnx_backend_gives_the_torch_vectors_and_reads_256_word_pieces(tmp_path, library):
+    from committee.settings import Settings
     from index.encoders import OnnxEncoder, TorchEncoder, exported_model
-    from settings import Settings
 
     model = Settings.from_env(env={}).embedding_model
     onnx = OnnxEncoder(model, tmp_path / "models")
@@ -30,8 +30,8 @@ def test_onnx_backend_gives_the_torch_vectors_and_reads_256_word_pieces(tmp_path
 def test_openvino_streams_give_the_torch_vectors_and_span_vectors_in_order(tmp_path):
     """Ingest runs OpenVINO with several batches in flight (small batches, widths padded to 16); what comes back
     must still be each text's own vector and its own spans' vectors, whatever order the lengths put them in."""
+    from committee.settings import Settings
     from index.encoders import OpenVinoEncoder, TorchEncoder, load_encoder
-    from settings import Settings
 
     model = Settings.from_env(env={}).embedding_model
     texts = [f"Item {n}: the committee agreed {'to tender the care contract ' * (n % 7)}at meeting {n}." for n in range(23)]
@@ -49,7 +49,7 @@ def test_openvino_streams_give_the_torch_vectors_and_span_vectors_in_order(tmp_p
 
 def test_a_cpu_openvino_cannot_serve_falls_back_to_the_next_fastest_backend(tmp_path, monkeypatch, caplog):
     import index.encoders as encoders
-    from settings import Settings
+    from committee.settings import Settings
 
     def refuse(*args, **kwargs):
         raise RuntimeError("Supported primitive descriptors list is empty for node: Softmax")
@@ -75,8 +75,8 @@ def test_bfloat16_backend_gives_the_float32_vectors():
     """bfloat16 autocast keeps norms and softmax in float32, so the vectors stay those of the float32 model."""
     from sentence_transformers import SentenceTransformer
 
+    from committee.settings import Settings
     from index.encoders import TorchEncoder, resolved_backend
-    from settings import Settings
 
     model = Settings.from_env(env={}).embedding_model
     reference = SentenceTransformer(str(model), device="cpu").encode(TEXTS, normalize_embeddings=True)
@@ -92,9 +92,9 @@ def test_bfloat16_backend_gives_the_float32_vectors():
 def test_sentences_get_vectors_from_their_passage_pass():
     """Each sentence's vector pools its own tokens of the passage pass: related to the sentence embedded alone (cosine 0.5–0.95),
     and nearer the question it answers than the other sentences are."""
+    from committee.settings import Settings
     from index.encoders import TorchEncoder
     from ingest.units import unit_spans
-    from settings import Settings
 
     encoder = TorchEncoder(Settings.from_env(env={}).embedding_model)
     passage = ("Willow Court extra care scheme\nThe scheme is being developed by the Longhurst Group. It will consist "

@@ -131,7 +131,7 @@ def _assistant(library, role):
 
 
 def _cli(library, *args, role="public"):
-    from cli import main
+    from committee.cli import main
 
     return CliRunner().invoke(main, ["--data", str(library.settings.data_dir), "--role", role, *args],
                               catch_exceptions=False)
@@ -261,7 +261,7 @@ def test_a_change_with_the_same_size_and_time_is_seen(fresh_library, tmp_path):
 
 
 def test_bad_dates_give_one_line_and_status_2(tmp_path):
-    from cli import main
+    from committee.cli import main
 
     for args in (["ask", "anything", "--from", "notadate"], ["decisions", "--to", "31/12/2024"]):
         result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), *args])

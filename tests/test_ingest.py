@@ -132,9 +132,9 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
 
 def test_worker_processes_build_the_same_index(fresh_library, sample_copy, tmp_path):
     """Parsing and embedding in two processes writes what one process writes; bad files and copies still count."""
+    from committee.settings import Settings
     from index.library import Library
     from index.vectors import VectorStore
-    from settings import Settings
 
     good = sample_copy("people-and-communities-budget-briefing.pdf")
     sample_copy("adult-social-care-update-2020.pdf")
@@ -175,7 +175,7 @@ def test_corrupt_and_encrypted_pdfs_fail_alone(fresh_library, sample_copy, tmp_p
 
 @pytest.mark.slow
 def test_cli_ingest_exit_status_and_json(tmp_path, sample_copy):
-    from cli import main
+    from committee.cli import main
 
     good = sample_copy("people-and-communities-budget-briefing.pdf")
     (good.parent / "empty.pdf").write_bytes(b"")

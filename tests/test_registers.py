@@ -80,7 +80,7 @@ def test_cli_registers_export(library):
 
 
 def main_cli():
-    from cli import main
+    from committee.cli import main
 
     return main
 

@@ -13,8 +13,8 @@ EXPECTED = json.loads((FIXTURES / "structure.json").read_text())
 
 @pytest.fixture(scope="module")
 def count():
+    from committee.settings import Settings
     from ingest.chunker import TokenCounter
-    from settings import Settings
 
     return TokenCounter(Settings().embedding_model)
 

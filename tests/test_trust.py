@@ -220,7 +220,7 @@ def _free_port() -> int:
 
 
 def _cli(data: Path, *args: str) -> list[str]:
-    return [sys.executable, "-c", "from cli import main; main()", "--data", str(data), *args]
+    return [sys.executable, "-c", "from committee.cli import main; main()", "--data", str(data), *args]
 
 
 @pytest.mark.slow
@@ -268,9 +268,9 @@ def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
 @pytest.mark.slow
 def test_chroma_server_mode(tmp_path, library):
     from assistant.service import Assistant
+    from committee.settings import Settings
     from index.library import Library
     from index.vectors import VectorStore
-    from settings import Settings
 
     port = _free_port()
     server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",

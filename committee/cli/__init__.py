@@ -1,0 +1,17 @@
+"""The ``committee`` command: a thin shell over ingest, the index and the assistant.
+
+    committee ingest papers/            # PDFs, text or Markdown, folders recursively
+    committee items --json              # what the registry found
+    committee ask "When did the committee agree to tender the Hauxton extra care contract?"
+    committee serve                     # the chat in a browser
+
+Each module adds its commands to the one group in ``base``: ``papers`` (ingest, serve, bodies, restriction),
+``registers`` (items, decisions, actions, declarations, lineage, briefs) and ``ask`` (ask, chat, eval).
+"""
+from committee.cli import ask, papers, registers  # noqa: F401  (each adds its commands)
+from committee.cli.base import main
+
+__all__ = ["main"]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
