@@ -21,7 +21,7 @@ from assistant.retrieve import HybridRetriever, sub_questions
 from assistant.terms import content_terms, stems_of
 from committee.settings import Settings
 from index.filters import Filters
-from index.library import Library
+from ingest.run import Library
 
 ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
 FIGURE_COVERAGE = 0.45  # ... and that a sentence with a new figure must hold, with its paper and item titles

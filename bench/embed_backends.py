@@ -5,7 +5,7 @@
         [--models /tmp/embexp/models] [--questions ../shared/eval/dev.jsonl] [--only torch-bs32,ort-int8]
 
 Reads the chunks of an ingested library (the text the model embeds, from
-index.library.embedding_text), exports the bundled all-MiniLM-L6-v2 once to ONNX
+ingest.run.embedding_text), exports the bundled all-MiniLM-L6-v2 once to ONNX
 (fp32, O2-optimised, dynamic int8) and OpenVINO under --models, then runs each
 backend in a fresh process: import and load time, one warm-up batch, the time to
 embed every chunk, and the median time to embed one question. Quality is the
@@ -92,9 +92,9 @@ def load_texts(data: Path) -> tuple[list[str], list[str]]:
 
     count = TokenCounter(Settings().embedding_model)
     try:
-        from index.library import embedding_text
+        from ingest.run import embedding_text
     except Exception as exc:  # the product's function is the reference; this copy only if it can't import here
-        print(f"note: index.library.embedding_text not importable ({exc.__class__.__name__}); using a copy")
+        print(f"note: ingest.run.embedding_text not importable ({exc.__class__.__name__}); using a copy")
 
         def embedding_text(paper, chunk, count):
             header = " · ".join(x for x in (chunk.item_title or paper.title, chunk.section) if x)

@@ -21,7 +21,7 @@ def main() -> None:
     ap.add_argument("--pdfs", default=str(ROOT.parent / "shared" / "corpus_pdf"))
     args = ap.parse_args()
     from committee.settings import Settings
-    from index.library import Library
+    from ingest.run import Library
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

@@ -16,9 +16,9 @@ copies 0..N-1.
 Per size, each pipeline runs in its own subprocess of this script, so peak memory is per
 size and per pipeline, and the embedding model is loaded before the timed ingest:
 
-  committee  index.library.Library into a fresh data folder: ingest wall time, pages/s,
+  committee  ingest.run.Library into a fresh data folder: ingest wall time, pages/s,
              tokens embedded per second (the embedding model's word pieces of every text
-             the ingest embeds, i.e. index.library.embedding_text of each chunk, rebuilt from
+             the ingest embeds, i.e. ingest.run.embedding_text of each chunk, rebuilt from
              the registry after the timed ingest), peak RSS, data folder size on disk, then
              query latency p50/p95 of assistant.service.Assistant.ask (retrieval + extractive
              answer) over the dev questions in the same warm process after one warm-up call.
@@ -113,9 +113,9 @@ def latency_ms(call, questions: list[str]) -> dict:
 
 
 def embedded_tokens(library) -> int:
-    """Word pieces of every text the ingest embedded (index.library.embedding_text of each chunk)."""
-    from index.library import embedding_text
+    """Word pieces of every text the ingest embedded (ingest.run.embedding_text of each chunk)."""
     from ingest.chunker import TokenCounter
+    from ingest.run import embedding_text
 
     count = TokenCounter(library.settings.embedding_model)  # caches: used only for the short headers
     tokenizer = count._tokenizer
@@ -137,7 +137,7 @@ def embedded_tokens(library) -> int:
 def run_committee(folders: list[Path], questions: list[str], keep: Path | None = None) -> dict:
     from assistant.service import Assistant
     from committee.settings import Settings
-    from index.library import Library
+    from ingest.run import Library
 
     with tempfile.TemporaryDirectory(prefix="scale-committee-") as tmp:
         data = Path(tmp) / "data"

@@ -37,7 +37,7 @@ def settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def library(settings):
     """A library holding the five sample papers."""
-    from index.library import Library
+    from ingest.run import Library
 
     lib = Library(settings)
     report = lib.ingest([SAMPLES])
@@ -54,8 +54,8 @@ def embedder(library):
 def fresh_library(tmp_path, embedder):
     """An empty library in its own folder that shares the loaded model."""
     from committee.settings import Settings
-    from index.library import Library
     from index.vectors import VectorStore
+    from ingest.run import Library
 
     s = Settings.from_env(env={}, data_dir=tmp_path / "data")
     return Library(s, vectors=VectorStore(s, embedder=embedder))

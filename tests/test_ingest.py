@@ -133,8 +133,8 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
 def test_worker_processes_build_the_same_index(fresh_library, sample_copy, tmp_path):
     """Parsing and embedding in two processes writes what one process writes; bad files and copies still count."""
     from committee.settings import Settings
-    from index.library import Library
     from index.vectors import VectorStore
+    from ingest.run import Library
 
     good = sample_copy("people-and-communities-budget-briefing.pdf")
     sample_copy("adult-social-care-update-2020.pdf")
@@ -219,7 +219,7 @@ def test_agendas_and_resolutions_of_other_layouts(fresh_library):
 
 
 def test_readme_and_manifest_files_in_a_folder_are_not_papers(tmp_path):
-    from index.library import find_files
+    from ingest.run import find_files
 
     for name in ("MANIFEST.md", "README.txt", "readme-first.md", ".hidden.pdf", "minutes.txt", "notes-of-meeting.md"):
         (tmp_path / name).write_text("x")

@@ -269,8 +269,8 @@ def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
 def test_chroma_server_mode(tmp_path, library):
     from assistant.service import Assistant
     from committee.settings import Settings
-    from index.library import Library
     from index.vectors import VectorStore
+    from ingest.run import Library
 
     port = _free_port()
     server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",

@@ -28,7 +28,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], restricted: bool, worker
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from index.library import Library, find_files
+    from ingest.run import Library, find_files
 
     console = Console(stderr=True)
     library = Library(_settings(ctx))
@@ -79,7 +79,7 @@ def serve(ctx: click.Context, port: int, host: str, no_samples: bool) -> None:
 
         if Registry(settings.registry_path).counts()["documents"] == 0:
             click.echo(f"ingesting the sample papers from {SAMPLES} …", err=True)
-            from index.library import Library
+            from ingest.run import Library
 
             for _, reason in Library(settings).ingest([SAMPLES]).failed:
                 click.echo(f"error: {reason}", err=True)
@@ -108,8 +108,8 @@ def _page_range(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def _override(ctx: click.Context, path: Path, pages, restricted: bool) -> None:
-    from index.library import Library
     from ingest.models import PaperError
+    from ingest.run import Library
 
     try:
         doc_id, secret = Library(_settings(ctx)).override(path, restricted, pages)
