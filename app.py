@@ -90,7 +90,7 @@ turns: list[Turn] = st.session_state.setdefault("turns", [])
 
 with st.sidebar:
     with library_slot:
-        pages = sum(d.get("page_count") or 0 for d in docs)
+        pages = sum(d.page_count or 0 for d in docs)
         st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {pages} pages in the library")
         if not settings.llm:
             st.info("No LLM configured: answers are quoted from the papers.", icon=":material/format_quote:")
@@ -100,8 +100,8 @@ with st.sidebar:
                        "the papers it cites.")
 
     st.subheader("Filters")
-    committees = sorted({d["committee"] for d in docs if d.get("committee")})
-    kinds = sorted({d["doc_type"] for d in docs if d.get("doc_type")})
+    committees = sorted({d.committee for d in docs if d.committee})
+    kinds = sorted({d.doc_type for d in docs if d.doc_type})
     committee = st.selectbox("Committee", [ALL_COMMITTEES, *committees], key="f-committee")
     low, high = date(1990, 1, 1), date(date.today().year + 10, 12, 31)
     date_from = st.date_input("Meetings from", value=None, min_value=low, max_value=high, key="f-from",

@@ -24,9 +24,15 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_text(rows: Iterable[Mapping], columns: list[str] | None = None) -> str:
-    """Rows as CSV, every cell made safe; ``columns`` default to the first row's keys (``doc_id`` left out)."""
-    rows = list(rows)
+def _mappings(rows: Iterable) -> list[Mapping]:
+    """Register records (anything with ``to_json``) as their export columns; mappings as they are."""
+    return [r.to_json() if hasattr(r, "to_json") else r for r in rows]
+
+
+def csv_text(rows: Iterable, columns: list[str] | None = None) -> str:
+    """Records or rows as CSV, every cell made safe; ``columns`` default to the first row's (``doc_id`` left
+    out). The CLI's ``--format csv`` and the app's downloads both come from here, with the same columns."""
+    rows = _mappings(rows)
     if not rows:
         return ""
     columns = columns or [k for k in rows[0] if k != "doc_id"]
@@ -38,7 +44,7 @@ def csv_text(rows: Iterable[Mapping], columns: list[str] | None = None) -> str:
     return out.getvalue()
 
 
-def csv_bytes(rows: Iterable[Mapping], columns: list[str] | None = None) -> bytes:
+def csv_bytes(rows: Iterable, columns: list[str] | None = None) -> bytes:
     """CSV for a download: with a byte-order mark so spreadsheets read £ and – right."""
     return csv_text(rows, columns).encode("utf-8-sig")
 
@@ -64,8 +70,8 @@ def md_cell(value) -> str:
     return md_text(re.sub(r"\s+", " ", str(value or ""))).replace("|", "\\|")
 
 
-def md_table(rows: Iterable[Mapping], columns: list[str]) -> str:
-    rows = list(rows)
+def md_table(rows: Iterable, columns: list[str]) -> str:
+    rows = _mappings(rows)
     if not rows:
         return "_Nothing recorded._\n"
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

@@ -3,54 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-
-@dataclass
-class Passage:
-    """A retrieved chunk with everything a citation needs."""
-
-    chunk_id: str
-    doc_id: str
-    text: str
-    source: str
-    path: str
-    committee: str
-    meeting_date: str | None
-    doc_type: str
-    item: str | None
-    item_title: str
-    minute: str | None
-    first_page: int
-    last_page: int
-    section: str = ""
-    score: float = 0.0
-    doc_title: str = ""
-
-    @classmethod
-    def from_row(cls, row: dict, score: float = 0.0) -> "Passage":
-        return cls(chunk_id=row["chunk_id"], doc_id=row["doc_id"], text=row["text"], source=row["source"],
-                   path=row.get("path", ""), committee=row.get("committee") or "",
-                   meeting_date=row.get("meeting_date"), doc_type=row.get("doc_type") or "",
-                   item=row.get("item") or None, item_title=row.get("item_title") or "",
-                   minute=row.get("minute") or None, first_page=row["first_page"], last_page=row["last_page"],
-                   section=row.get("section") or "", score=score, doc_title=row.get("doc_title") or "")
-
-    @property
-    def about(self) -> str:
-        """Words naming where the passage sits: paper title and kind, file name, meeting date, item, section."""
-        from datetime import date
-
-        from index.registry import DOC_TYPE_WORDS
-
-        when = ""
-        if self.meeting_date:
-            d = date.fromisoformat(self.meeting_date)
-            when = f"{d.day} {d.strftime('%B %Y')}"
-        return (f"{self.doc_title} {DOC_TYPE_WORDS.get(self.doc_type, '')} "
-                f"{self.source.rsplit('.', 1)[0].replace('-', ' ')} {when} {self.item_title} {self.section}")
-
-    @property
-    def pages(self) -> list[int]:
-        return list(range(self.first_page, self.last_page + 1))
+from ingest.records import Passage  # noqa: F401  (answers are made of passages)
 
 
 @dataclass

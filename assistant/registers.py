@@ -15,6 +15,7 @@ from assistant.exports import md_text
 from assistant.terms import content_terms, stems_of
 from index.filters import Filters
 from index.registry import Registry
+from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, RecommendationEntry
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -41,50 +42,59 @@ def nice_date(iso: str | None) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
 
 
-def decisions_about(registry: Registry, query: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[dict]:
+def decisions_about(registry: Registry, query: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[Decision]:
     """Every resolution whose minute title or text matches the query (rare words weigh more), oldest first."""
     from assistant.terms import Rarity
 
     rarity = Rarity(registry)
     terms = content_terms(query)
-    rows = [r for r in registry.decisions(filters) if r["resolution"]]
-    return [r for r in rows if _overlap(terms, f"{r['title']} {r['resolution']}", rarity) >= threshold]
+    rows = [r for r in registry.decisions(filters) if r.resolution]
+    return [r for r in rows if _overlap(terms, f"{r.title} {r.resolution}", rarity) >= threshold]
+
+
+def actions(registry: Registry, filters: Filters = Filters(), doc_ids=None) -> list[ActionEntry]:
+    """Every action, once: an action minutes raised is dropped where an action log of the same committee
+    carries that minute (the log row holds its status and comments)."""
+    rows = registry.actions(filters, doc_ids)
+    logged = {(r.committee, r.minute) for r in rows if r.origin is ActionOrigin.LOG}
+    return [r for r in rows if r.origin is ActionOrigin.LOG or (r.committee, r.minute) not in logged]
 
 
 def actions_where(registry: Registry, filters: Filters = Filters(), status: str = "all", owner: str | None = None,
-                  query: str | None = None) -> list[dict]:
-    rows = registry.actions(filters)
+                  query: str | None = None) -> list[ActionEntry]:
+    rows = actions(registry, filters)
     if status != "all":
-        rows = [r for r in rows if r["status_normalised"] == status]
+        rows = [r for r in rows if r.state == status]
     if owner:
-        rows = [r for r in rows if owner.lower() in (r["owner"] or "").lower()]
+        rows = [r for r in rows if owner.lower() in (r.owner or "").lower()]
     if query:
         terms = content_terms(query)
-        rows = [r for r in rows if _overlap(terms, f"{r['report_title']} {r['action']} {r['comments']}") >= 0.5]
+        rows = [r for r in rows if _overlap(terms, f"{r.report_title} {r.action} {r.comments}") >= 0.5]
     return rows
 
 
-def action_history(registry: Registry, row: dict) -> list[dict]:
+def action_history(registry: Registry, row: ActionEntry) -> list[ActionEntry]:
     """The same action (committee, minute and wording) in every log that carries it, oldest first."""
-    terms = content_terms(row["action"])[:12]
-    same = [r for r in registry.actions(Filters(include_restricted=True, committee=row["committee"]))
-            if r["minute"] == row["minute"]
-            and _overlap(terms, r["action"]) >= 0.5]
-    return sorted(same, key=lambda r: r["log_date"] or "")
+    terms = content_terms(row.action)[:12]
+    same = [r for r in actions(registry, Filters(include_restricted=True, committee=row.committee))
+            if r.minute == row.minute
+            and _overlap(terms, r.action) >= 0.5]
+    return sorted(same, key=lambda r: r.log_date or "")
 
 
-def decision_for(registry: Registry, recommendation: dict, filters: Filters = Filters()) -> dict | None:
+def decision_for(registry: Registry, recommendation: RecommendationEntry, filters: Filters = Filters()) -> Decision | None:
     """The resolution the meeting actually took on a report's recommendation, once its minutes are ingested
     (they usually arrive in the next meeting's pack): same committee and meeting date, matching title."""
-    terms = content_terms(recommendation["item_title"])
+    terms = content_terms(recommendation.item_title)
     same_meeting = [d for d in registry.decisions(filters)
-                    if d["meeting_date"] == recommendation["meeting_date"] and d["resolution"]
-                    and d["committee"] == recommendation["committee"]]
-    scored = sorted(((_overlap(terms, d["title"]), d) for d in same_meeting), key=lambda t: -t[0])
+                    if d.meeting_date == recommendation.meeting_date and d.resolution
+                    and d.committee == recommendation.committee]
+    scored = sorted(((_overlap(terms, d.title), d) for d in same_meeting), key=lambda t: -t[0])
     return scored[0][1] if scored and scored[0][0] >= 0.5 else None
 
 
-def lineage(registry: Registry, topic: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[dict]:
+def lineage(registry: Registry, topic: str, filters: Filters = Filters(), threshold: float = 0.6
+            ) -> list[LineageEvent]:
     """The same matter across meetings, oldest first: what reports recommended and what was resolved.
     The last resolution is the current one; earlier ones are what came before (deferred, varied, rescinded)."""
     from assistant.terms import Rarity
@@ -93,24 +103,22 @@ def lineage(registry: Registry, topic: str, filters: Filters = Filters(), thresh
     terms = content_terms(topic)
     events = []
     for d in registry.decisions(filters):
-        if d["resolution"] and _overlap(terms, f"{d['title']} {d['resolution']}", rarity) >= threshold:
-            events.append({"kind": "resolution", "date": d["meeting_date"], "minute": d["minute"],
-                           "title": d["title"], "text": d["resolution"], "source": d["source"], "pages": d["pages"],
-                           "doc_id": d["doc_id"]})
+        if d.resolution and _overlap(terms, f"{d.title} {d.resolution}", rarity) >= threshold:
+            events.append(LineageEvent("resolution", d.meeting_date, d.minute, d.title, d.resolution, d.source,
+                                       d.pages, d.doc_id))
     for r in registry.recommendations(filters):
-        if _overlap(terms, f"{r['item_title']} {r['recommendation']}", rarity) >= threshold:
-            events.append({"kind": "recommendation", "date": r["meeting_date"], "minute": None,
-                           "title": f"item {r['item']}: {r['item_title']}", "text": r["recommendation"],
-                           "source": r["source"], "pages": r["pages"], "doc_id": r["doc_id"]})
-    events.sort(key=lambda e: (e["date"] or "", e["kind"] == "resolution"))
-    resolutions = [e for e in events if e["kind"] == "resolution"]
+        if _overlap(terms, f"{r.item_title} {r.recommendation}", rarity) >= threshold:
+            events.append(LineageEvent("recommendation", r.meeting_date, None, f"item {r.item}: {r.item_title}",
+                                       r.recommendation, r.source, r.pages, r.doc_id))
+    events.sort(key=lambda e: (e.date or "", e.kind == "resolution"))
+    resolutions = [e for e in events if e.kind == "resolution"]
     for e in events:
-        e["current"] = bool(resolutions) and e is resolutions[-1]
+        e.current = bool(resolutions) and e is resolutions[-1]
     return events
 
 
 def owners(registry: Registry, filters: Filters = Filters()) -> list[str]:
-    return sorted({r["owner"] for r in registry.actions(filters) if r["owner"]})
+    return sorted({r.owner for r in actions(registry, filters) if r.owner})
 
 
 def briefing(registry: Registry, meeting: str, committee: str | None = None,
@@ -118,46 +126,46 @@ def briefing(registry: Registry, meeting: str, committee: str | None = None,
     """A Markdown briefing for one meeting: each item with pages, its recommendation, key figures,
     related earlier decisions and the open actions, every line cited to file and page."""
     docs = [d for d in registry.documents(filters.include_restricted)
-            if d["meeting_date"] == meeting and (not committee or d["committee"] == committee)]
+            if d.meeting_date == meeting and (not committee or d.committee == committee)]
     if not docs:
         return f"# No papers found for a meeting on {meeting}\n"
     out = []
     for doc in docs:
-        out.append(f"# {doc['committee'] or doc['title']} — {nice_date(doc['meeting_date'])}\n")
-        if doc["venue"]:
-            out.append(f"Venue: {doc['venue']} ({doc['source']}, p. 1)\n")
-        items = [i for i in registry.items(filters) if i["doc_id"] == doc["doc_id"]]
-        recs = {r["item"]: r for r in registry.recommendations(filters) if r["doc_id"] == doc["doc_id"]}
+        out.append(f"# {doc.committee or doc.title} — {nice_date(doc.meeting_date)}\n")
+        if doc.venue:
+            out.append(f"Venue: {doc.venue} ({doc.source}, p. 1)\n")
+        items = [i for i in registry.items(filters) if i.doc_id == doc.doc_id]
+        recs = {r.item: r for r in registry.recommendations(filters) if r.doc_id == doc.doc_id}
         earlier = [d for d in registry.decisions(filters)
-                   if (d["meeting_date"] or "") < meeting and d["resolution"]]
+                   if (d.meeting_date or "") < meeting and d.resolution]
         for item in items:
-            first, last = item["pages"]
-            out.append(f"## Item {item['item']}: {item['title']}\n")
-            out.append(f"- Pages {first}–{last} of {doc['source']}")
-            rec = recs.get(item["item"])
+            first, last = item.pages
+            out.append(f"## Item {item.item}: {item.title}\n")
+            out.append(f"- Pages {first}–{last} of {doc.source}")
+            rec = recs.get(item.item)
             if rec:
-                out.append(f"- Recommendation: {rec['recommendation']} ({doc['source']}, p. {rec['pages'][0]})")
+                out.append(f"- Recommendation: {rec.recommendation} ({doc.source}, p. {rec.pages[0]})")
                 taken = decision_for(registry, rec, filters)
                 if taken:
-                    out.append(f"- Decided (minute {taken['minute']}): {taken['resolution']} "
-                               f"({taken['source']}, pp. {taken['pages'][0]}–{taken['pages'][1]})")
-            for fig in key_figures(registry, doc["doc_id"], first, min(last, first + 3)):
+                    out.append(f"- Decided (minute {taken.minute}): {taken.resolution} "
+                               f"({taken.source}, pp. {taken.pages[0]}–{taken.pages[1]})")
+            for fig in key_figures(registry, doc.doc_id, first, min(last, first + 3)):
                 out.append(f"- Figure: {fig}")
-            terms = content_terms(item["title"])
-            minutes_item = bool(re.search(r"\bminutes\b", item["title"], re.I))
-            related = [] if minutes_item else [d for d in earlier if _overlap(terms, d["title"]) >= 0.6][:3]
+            terms = content_terms(item.title)
+            minutes_item = bool(re.search(r"\bminutes\b", item.title, re.I))
+            related = [] if minutes_item else [d for d in earlier if _overlap(terms, d.title) >= 0.6][:3]
             for d in related:
-                out.append(f"- Earlier decision, minute {d['minute']} ({nice_date(d['meeting_date'])}): "
-                           f"{d['resolution'][:300]} ({d['source']}, pp. {d['pages'][0]}–{d['pages'][1]})")
+                out.append(f"- Earlier decision, minute {d.minute} ({nice_date(d.meeting_date)}): "
+                           f"{d.resolution[:300]} ({d.source}, pp. {d.pages[0]}–{d.pages[1]})")
             out.append("")
-        open_actions = [a for a in registry.actions(filters)
-                        if a["status_normalised"] == "open" and (a["log_date"] or "") <= meeting]
+        open_actions = [a for a in actions(registry, filters)
+                        if a.state == "open" and (a.log_date or "") <= meeting]
         if open_actions:
             out.append("## Open actions\n")
             for a in open_actions:
-                out.append(f"- Minute {a['minute']} ({a['report_title']}): {a['action']} — officer "
-                           f"{a['owner'] or 'not named'}; latest comment: {a['comments'] or 'none'} "
-                           f"({a['source']}, p. {a['pages'][0]})")
+                out.append(f"- Minute {a.minute} ({a.report_title}): {a.action} — officer "
+                           f"{a.owner or 'not named'}; latest comment: {a.comments or 'none'} "
+                           f"({a.source}, p. {a.pages[0]})")
             out.append("")
     return md_text("\n".join(out))  # paper text is never live HTML in the file
 

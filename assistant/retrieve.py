@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import Rarity, content_terms, stem, stems_of
 from index.dense import ExactVectors
@@ -19,6 +18,7 @@ from index.filters import Filters
 from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import VectorStore
+from ingest.records import Hit, Passage
 
 RRF_K = 60
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
@@ -91,7 +91,7 @@ class HybridRetriever:
         return kept
 
     def lexical_search(self, words: str, limit: int, filters: Filters | None, every_word: bool = False
-                       ) -> list[tuple[str, float]]:
+                       ) -> list[Hit]:
         """BM25 hits for ``words``: from the memory-mapped index when it is current and no filter goes into the
         query, else from FTS5 (filtered in SQL, and always current)."""
         if filters is None and self.lexical is not None:
@@ -100,7 +100,7 @@ class HybridRetriever:
                 return found
         return self.registry.lexical_search(words, limit, filters, every_word)
 
-    def dense_search(self, text: str, limit: int, filters: Filters | None) -> list[tuple[str, float]]:
+    def dense_search(self, text: str, limit: int, filters: Filters | None) -> list[Hit]:
         """Nearest chunks to ``text``: exact, from the saved vector matrix, when it is current and no filter goes
         into the query; else Chroma's approximate search (filtered by its ``where``)."""
         if filters is None and self.exact is not None:
@@ -110,7 +110,7 @@ class HybridRetriever:
                 return found
         return self.vectors.search(text, limit, filters and filters.chroma_where())
 
-    def admitted(self, search, filters: Filters, pool: int) -> list[tuple[str, float]]:
+    def admitted(self, search, filters: Filters, pool: int) -> list[Hit]:
         """The first ``pool`` hits of ``search(limit, filters_or_None)`` among the chunks the filters admit.
 
         Filtering inside a store's query costs a scan of its metadata per query (Chroma's ``where``: ~0.1 s at
@@ -123,8 +123,8 @@ class HybridRetriever:
         wanted = pool * 2
         while wanted <= UNFILTERED_MAX:
             found = search(wanted, None)
-            passing = self.registry.passing([i for i, _ in found], filters)
-            hits = [(i, score) for i, score in found if i in passing]
+            passing = self.registry.passing([h.chunk_id for h in found], filters)
+            hits = [h for h in found if h.chunk_id in passing]
             if len(hits) >= pool or len(found) < wanted:
                 return hits[:pool]
             wanted *= 4
@@ -156,18 +156,17 @@ class HybridRetriever:
             lexical = self.admitted(lambda n, f: self.lexical_search(words, n, f, True), filters, pool)
         if len(lexical) < pool // 4:
             lexical = self.admitted(lambda n, f: self.lexical_search(words, n, f), filters, pool)
-        rankings, weights = [[i for i, _ in dense], [i for i, _ in lexical]], [1.0, 1.0]
-        cosine = dict(dense)
+        rankings, weights = [[h.chunk_id for h in dense], [h.chunk_id for h in lexical]], [1.0, 1.0]
+        cosine = {h.chunk_id: h.score for h in dense}
         fused = reciprocal_rank_fusion(rankings, weights)
         rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
         terms = content_terms(question.search_text)
         window = question.date_window()
         passages = []
         for chunk_id, score in fused.items():
-            row = rows.get(chunk_id)
-            if row is None:
+            p = rows.get(chunk_id)
+            if p is None:
                 continue
-            p = Passage.from_row(row)
             boost = 1.0
             if question.item and (p.item or "").lower() == question.item:
                 boost += 0.5

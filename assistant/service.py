@@ -174,13 +174,13 @@ class Assistant:
     def _searched(self, question: Question, filters: Filters) -> str:
         docs = self.registry.documents(filters.include_restricted)
         if filters.committee:
-            docs = [d for d in docs if d["committee"] == filters.committee]
+            docs = [d for d in docs if d.committee == filters.committee]
         if filters.date_from:
-            docs = [d for d in docs if (d["meeting_date"] or "") >= filters.date_from]
+            docs = [d for d in docs if (d.meeting_date or "") >= filters.date_from]
         if filters.date_to:
-            docs = [d for d in docs if (d["meeting_date"] or "9999") <= filters.date_to]
-        committees = sorted({d["committee"] for d in docs if d["committee"]})
-        dates = sorted(d["meeting_date"] for d in docs if d["meeting_date"])
+            docs = [d for d in docs if (d.meeting_date or "9999") <= filters.date_to]
+        committees = sorted({d.committee for d in docs if d.committee})
+        dates = sorted(d.meeting_date for d in docs if d.meeting_date)
         span = f"meetings from {_nice_date(dates[0])} to {_nice_date(dates[-1])}" if dates else "undated papers"
         return (f"{len(docs)} papers of {', '.join(committees) or 'unnamed bodies'} ({span}; "
                 f"filters: {filters.describe()})")
@@ -205,7 +205,7 @@ class Assistant:
         """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
         found = self.registry.chunks_by_id(self.registry.chunk_ids_in_pages(doc_id, first, last, filters))
         probe = re.sub(r"\s+", " ", needle).lower()[:40]
-        candidates = [Passage.from_row(r, 1.0) for r in found.values()]
+        candidates = [replace(r, score=1.0) for r in found.values()]
         for p in candidates:
             if probe and probe in re.sub(r"\s+", " ", p.text).lower() and (minute is None or p.minute == minute):
                 return p
@@ -225,51 +225,51 @@ class Assistant:
         cited: list[Passage] = []
         listed = self._register_lists(question, filters, lines, cited)
         if question.intent == "action" and not listed:
-            rows = self.registry.actions(filters, docs)
-            scored = sorted(((cover(terms, f"{r['report_title']} {r['action']} {r['comments']} {r['owner']}"), r)
+            rows = registers.actions(self.registry, filters, docs)
+            scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:2]:
                 if score < 0.45 or (lines and score < scored[0][0] * 0.9):
                     break
-                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
                 if p is None:
                     continue
                 n = _cite(cited, p)
-                status = row["status"] or "not stated in the log"
-                lines.append(f"Action from minute {row['minute']} ({row['report_title']}, meeting of "
-                             f"{_nice_date(row['meeting_date'])}): {row['action']} Officer: {row['owner'] or 'not named'}. "
-                             f"Status: {status}. Latest comment ({_nice_date(row['log_date'])} log): "
-                             f"{row['comments'] or 'none'} [{n}]")
+                status = row.status or "not stated in the log"
+                lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
+                             f"{_nice_date(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
+                             f"Status: {status}. Latest comment ({_nice_date(row.log_date)} log): "
+                             f"{row.comments or 'none'} [{n}]")
         if not listed and (question.intent in ("resolution", "when") or question.minute):
-            rows = [r for r in self.registry.decisions(filters, docs) if r["resolution"]]
+            rows = [r for r in self.registry.decisions(filters, docs) if r.resolution]
             if question.minute:
-                rows = [r for r in rows if r["minute"] == question.minute] or rows
+                rows = [r for r in rows if r.minute == question.minute] or rows
             window = question.date_window()
             if window:
-                rows = [r for r in rows if window[0] <= (r["meeting_date"] or "") <= window[1]] or rows
-            scored = sorted(((cover(terms, f"{r['title']} {r['resolution']} {_nice_date(r['meeting_date'])}"), r)
+                rows = [r for r in rows if window[0] <= (r.meeting_date or "") <= window[1]] or rows
+            scored = sorted(((cover(terms, f"{r.title} {r.resolution} {_nice_date(r.meeting_date)}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:1]:
                 if score < 0.45:
                     break
-                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
                 if p is None:
                     continue
                 n = _cite(cited, p)
-                lines.append(f"Minute {row['minute']} ({row['title']}), meeting of {_nice_date(row['meeting_date'])}: "
-                             f"{row['resolution']} [{n}]")
+                lines.append(f"Minute {row.minute} ({row.title}), meeting of {_nice_date(row.meeting_date)}: "
+                             f"{row.resolution} [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and RECOMMENDATION_Q.search(question.text):
             rows = self.registry.recommendations(filters, docs)
-            scored = sorted(((cover(terms, f"{r['item_title']} {r['recommendation']}"), r) for r in rows),
+            scored = sorted(((cover(terms, f"{r.item_title} {r.recommendation}"), r) for r in rows),
                             key=lambda t: -t[0])
             if scored and scored[0][0] >= 0.45:
                 row = scored[0][1]
-                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["recommendation"][:40])
+                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.recommendation[:40])
                 if p is not None:
                     n = _cite(cited, p)
-                    lines.append(f"Item {row['item']} ({row['item_title']}) of the {_nice_date(row['meeting_date'])} "
-                                 f"papers asks: {row['recommendation']} [{n}]")
+                    lines.append(f"Item {row.item} ({row.item_title}) of the {_nice_date(row.meeting_date)} "
+                                 f"papers asks: {row.recommendation} [{n}]")
         if question.intent == "agenda" and not listed:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
@@ -298,60 +298,60 @@ class Assistant:
                 return False
             lines.append(f"{len(rows)} decisions found in the minutes, oldest first:")
             for row in rows[:10]:
-                p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["resolution"], row["minute"])
+                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
                 if p is not None:
                     n = _cite(cited, p)
-                    lines.append(f"- Minute {row['minute']} ({row['title']}), {_nice_date(row['meeting_date'])}: "
-                                 f"{row['resolution']} [{n}]")
+                    lines.append(f"- Minute {row.minute} ({row.title}), {_nice_date(row.meeting_date)}: "
+                                 f"{row.resolution} [{n}]")
             return True
         return False
 
     def _lineage_lines(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
         """Other resolutions of the same committee on the same matter, so the answer says which one is current;
         the latest LINEAGE_LINES of them (a matter that returns every year would otherwise fill the answer)."""
-        committee_filters = replace(filters, committee=filters.committee or row["committee"])
-        events = [e for e in registers.lineage(self.registry, row["title"], committee_filters, threshold=0.75)
-                  if e["kind"] == "resolution"]
+        committee_filters = replace(filters, committee=filters.committee or row.committee)
+        events = [e for e in registers.lineage(self.registry, row.title, committee_filters, threshold=0.75)
+                  if e.kind == "resolution"]
         if len(events) < 2:
             return
-        others = [e for e in events if (e["doc_id"], e["minute"]) != (row["doc_id"], row["minute"])]
+        others = [e for e in events if (e.doc_id, e.minute) != (row.doc_id, row.minute)]
         for e in others[-LINEAGE_LINES:]:
-            p = self._passage_for(filters, e["doc_id"], e["pages"][0], e["pages"][1], e["text"], e["minute"])
+            p = self._passage_for(filters, e.doc_id, e.pages[0], e.pages[1], e.text, e.minute)
             if p is None:
                 continue
             n = _cite(cited, p)
-            when = "later" if (e["date"] or "") > (row["meeting_date"] or "") else "earlier"
-            current = " This is the current decision." if e["current"] else ""
-            lines.append(f"On the same matter, {when}: minute {e['minute']} ({_nice_date(e['date'])}): "
-                         f"{e['text'][:300]} [{n}]{current}")
+            when = "later" if (e.date or "") > (row.meeting_date or "") else "earlier"
+            current = " This is the current decision." if e.current else ""
+            lines.append(f"On the same matter, {when}: minute {e.minute} ({_nice_date(e.date)}): "
+                         f"{e.text[:300]} [{n}]{current}")
 
     def _cite_action(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
-        p = self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][1], row["comments"] or row["action"])
+        p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
         if p is None:
             return
         n = _cite(cited, p)
         history = registers.action_history(self.registry, row)
-        earlier = [h for h in history if (h["log_date"] or "") < (row["log_date"] or "")]
-        trail = "; earlier: " + "; ".join(f"{h['status'] or 'no status'} ({_nice_date(h['log_date'])})"
+        earlier = [h for h in history if (h.log_date or "") < (row.log_date or "")]
+        trail = "; earlier: " + "; ".join(f"{h.status or 'no status'} ({_nice_date(h.log_date)})"
                                           for h in earlier) if earlier else ""
-        lines.append(f"- Minute {row['minute']} ({row['report_title']}, meeting of {_nice_date(row['meeting_date'])}): "
-                     f"{row['action']} Officer: {row['owner'] or 'not named'}. Status: "
-                     f"{row['status'] or 'not stated in the log'}. Latest comment ({_nice_date(row['log_date'])} log): "
-                     f"{row['comments'] or 'none'}{trail} [{n}]")
+        lines.append(f"- Minute {row.minute} ({row.report_title}, meeting of {_nice_date(row.meeting_date)}): "
+                     f"{row.action} Officer: {row.owner or 'not named'}. Status: "
+                     f"{row.status or 'not stated in the log'}. Latest comment ({_nice_date(row.log_date)} log): "
+                     f"{row.comments or 'none'}{trail} [{n}]")
 
     def _meetings(self, question: Question, filters: Filters) -> list[dict]:
         """Agenda packs, agendas and minutes of the meeting(s) the question points at."""
         docs = [d for d in self.registry.documents(filters.include_restricted)
-                if d["doc_type"] in ("agenda pack", "agenda", "minutes")]
+                if d.doc_type in ("agenda pack", "agenda", "minutes")]
         window = question.date_window()
         if question.exact_dates:
-            docs = [d for d in docs if d["meeting_date"] in question.exact_dates] or docs
+            docs = [d for d in docs if d.meeting_date in question.exact_dates] or docs
         elif window:
             # "the September 2018 pack": the meeting in that month
-            docs = [d for d in docs if (d["meeting_date"] or "")[:7] == window[0][:7]] or \
-                [d for d in docs if window[0] <= (d["meeting_date"] or "") <= window[1]]
+            docs = [d for d in docs if (d.meeting_date or "")[:7] == window[0][:7]] or \
+                [d for d in docs if window[0] <= (d.meeting_date or "") <= window[1]]
         if question.committee:
-            docs = [d for d in docs if d["committee"] == question.committee] or docs
+            docs = [d for d in docs if d.committee == question.committee] or docs
         return docs
 
     def _agenda_lines(self, question: Question, filters: Filters, terms: list[str], lines: list[str],
@@ -360,41 +360,41 @@ class Assistant:
         docs = self._meetings(question, filters)
         if not docs or len(docs) > 3:
             return
-        ids = {d["doc_id"] for d in docs}
+        ids = {d.doc_id for d in docs}
         cover = self.retriever.coverage
         if re.search(r"\bitem\b|\bpages?\b|\bwhere in\b", question.text, re.I):
-            items = [r for r in self.registry.items(filters) if r["doc_id"] in ids]
-            scored = sorted(((cover(terms, f"{r['title']} item {r['item']}"), r) for r in items), key=lambda t: -t[0])
+            items = [r for r in self.registry.items(filters) if r.doc_id in ids]
+            scored = sorted(((cover(terms, f"{r.title} item {r.item}"), r) for r in items), key=lambda t: -t[0])
             if scored and scored[0][0] >= 0.3:
                 row = scored[0][1]
-                doc = next(d for d in docs if d["doc_id"] == row["doc_id"])
-                p = self._passage_for(filters, row["doc_id"], 1, row["pages"][0] - 1, row["title"][:30]) or \
-                    self._passage_for(filters, row["doc_id"], row["pages"][0], row["pages"][0], "")
+                doc = next(d for d in docs if d.doc_id == row.doc_id)
+                p = self._passage_for(filters, row.doc_id, 1, row.pages[0] - 1, row.title[:30]) or \
+                    self._passage_for(filters, row.doc_id, row.pages[0], row.pages[0], "")
                 if p is not None:
                     n = _cite(cited, p)
-                    lines.append(f"Item {row['item']} of the {doc['committee']} {_nice_date(doc['meeting_date'])} "
-                                 f"{doc['doc_type']}: {row['title']}, pages {row['pages'][0]}–{row['pages'][1]} "
+                    lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} "
+                                 f"{doc.doc_type}: {row.title}, pages {row.pages[0]}–{row.pages[1]} "
                                  f"[{n}]")
         if re.search(r"\bminutes\b", question.text, re.I):
-            minutes = [r for r in self.registry.decisions(filters) if r["doc_id"] in ids]
+            minutes = [r for r in self.registry.decisions(filters) if r.doc_id in ids]
             if minutes:
-                first = min(minutes, key=lambda r: r["pages"][0])
-                p = self._minutes_opening(filters, first["doc_id"], first["pages"][0])
+                first = min(minutes, key=lambda r: r.pages[0])
+                p = self._minutes_opening(filters, first.doc_id, first.pages[0])
                 if p is not None:
                     n = _cite(cited, p)
                     opening = " ".join(extractive.split_units(p.text)[:4])
-                    lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first['meeting_date'])}: "
+                    lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first.meeting_date)}: "
                                  f"{opening} [{n}]")
         elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
             doc = docs[0]
-            if doc["venue"]:
-                p = self._passage_for(filters, doc["doc_id"], 1, 3, doc["venue"][:30])
+            if doc.venue:
+                p = self._passage_for(filters, doc.doc_id, 1, 3, doc.venue[:30])
                 if p is not None:
                     n = _cite(cited, p)
                     times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
                     when = f" at {times[0]}" if times else ""
-                    lines.append(f"The {doc['committee']} meeting of {_nice_date(doc['meeting_date'])}{when} "
-                                 f"is held at: {doc['venue']} [{n}]")
+                    lines.append(f"The {doc.committee} meeting of {_nice_date(doc.meeting_date)}{when} "
+                                 f"is held at: {doc.venue} [{n}]")
 
     def _completed(self, passage: Passage, filters: Filters) -> Passage:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
@@ -404,7 +404,7 @@ class Assistant:
         if following is None:
             return passage
         nxt = self.registry.chunks_by_id([following])[following]
-        lines = nxt["text"].splitlines()
+        lines = nxt.text.splitlines()
         own = passage.text.splitlines()
         if lines and own and lines[0] == own[-1]:  # the chunker repeats one line of overlap
             lines = lines[1:]
@@ -416,13 +416,13 @@ class Assistant:
         if not tail:
             return passage
         return replace(passage, text=passage.text + "\n" + "\n".join(tail), last_page=max(
-            passage.last_page, nxt["first_page"] if len(tail) < len(lines) else nxt["last_page"]))
+            passage.last_page, nxt.first_page if len(tail) < len(lines) else nxt.last_page))
 
     def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
         ids = self.registry.chunk_ids_in_pages(doc_id, page, page, filters)[:1]
         found = self.registry.chunks_by_id(ids)
-        return Passage.from_row(found[ids[0]], 1.0) if found else None
+        return replace(found[ids[0]], score=1.0) if found else None
 
 
 RECOMMENDATION_Q = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.saved import SavedByGeneration
+from ingest.records import Hit
 
 EXACT_MAX_CHUNKS = 100_000  # 154 MB of float32 vectors (~40,000 pages); beyond, Chroma's HNSW graph
 
@@ -46,7 +47,7 @@ class ExactVectors:
         self._saved.save(generation, chunk_ids, lambda scratch: np.save(scratch / "vectors.npy", vectors))
         return len(chunk_ids)
 
-    def search(self, query: list[float] | np.ndarray, limit: int, generation: int) -> list[tuple[str, float]] | None:
+    def search(self, query: list[float] | np.ndarray, limit: int, generation: int) -> list[Hit] | None:
         """(chunk_id, cosine similarity) of the ``limit`` nearest chunks, best first (ties in chunk order); None
         when no copy of this registry ``generation`` is saved."""
         loaded = self._saved.current(generation)
@@ -58,4 +59,4 @@ class ExactVectors:
         scores = loaded.value @ (q / max(float(np.linalg.norm(q)), 1e-12))
         best = np.argpartition(-scores, limit - 1)[:limit] if len(scores) > limit else np.arange(len(scores))
         best = best[np.lexsort((best, -scores[best]))]
-        return [(loaded.chunk_ids[i], score) for i, score in zip(best.tolist(), scores[best].tolist())]
+        return [Hit(loaded.chunk_ids[i], score) for i, score in zip(best.tolist(), scores[best].tolist())]

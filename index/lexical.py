@@ -26,6 +26,7 @@ import Stemmer
 
 from index.registry import Registry
 from index.saved import SavedByGeneration
+from ingest.records import Hit
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 COLUMN_WEIGHTS = (1.0, 0.3)  # text, title: the weights the FTS query gives bm25(chunk_fts, 0.0, 1.0, 0.3)
@@ -107,7 +108,7 @@ class LexicalIndex:
         return chunk_ids, model
 
     def search(self, text: str, limit: int, generation: int, every_word: bool = False
-               ) -> list[tuple[str, float]] | None:
+               ) -> list[Hit] | None:
         """(chunk_id, BM25 score) best first, of chunks holding any of the words (all of them with
         ``every_word``); None when no index of this registry ``generation`` is saved."""
         loaded = self._saved.current(generation)
@@ -129,7 +130,7 @@ class LexicalIndex:
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
         best = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(loaded.chunk_ids[i], score) for i, score in zip(best.tolist(), scores[best].tolist())]
+        return [Hit(loaded.chunk_ids[i], score) for i, score in zip(best.tolist(), scores[best].tolist())]
 
 
 class _Vocabulary:

@@ -12,87 +12,18 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from index.filters import Filters
+from index.registers import RegisterReads
+from index.schema import PAGED, migrate
+from ingest.classify import DOC_TYPE_WORDS
 from ingest.models import Body, Override, ParsedPaper, RestrictionReview
+from ingest.records import Hit, Passage
 from ingest.units import unit_spans
-
-MIGRATIONS: list[tuple[int, str]] = [
-    (1, """
-    CREATE TABLE documents (
-        doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, content_hash TEXT NOT NULL,
-        doc_type TEXT, title TEXT, committee TEXT, meeting_date TEXT, venue TEXT,
-        page_count INTEGER, restricted INTEGER NOT NULL DEFAULT 0, ingested_at REAL);
-    CREATE TABLE files (path TEXT PRIMARY KEY, doc_id TEXT NOT NULL, size INTEGER, mtime REAL);
-    CREATE TABLE pages (doc_id TEXT NOT NULL, number INTEGER NOT NULL, printed TEXT, text TEXT,
-        restricted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (doc_id, number));
-    CREATE TABLE items (doc_id TEXT NOT NULL, number TEXT NOT NULL, title TEXT, first_page INTEGER,
-        last_page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE minutes (doc_id TEXT NOT NULL, number TEXT NOT NULL, title TEXT, first_page INTEGER,
-        last_page INTEGER, meeting_date TEXT, resolution TEXT, vote TEXT, item TEXT, text TEXT,
-        restricted INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE actions (doc_id TEXT NOT NULL, minute TEXT, report_title TEXT, owner TEXT, action TEXT,
-        comments TEXT, status TEXT, review_date TEXT, log_date TEXT, meeting_date TEXT,
-        first_page INTEGER, last_page INTEGER, item TEXT, restricted INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, text TEXT,
-        first_page INTEGER, last_page INTEGER, item TEXT, item_title TEXT, minute TEXT, section TEXT,
-        restricted INTEGER NOT NULL DEFAULT 0);
-    CREATE INDEX chunks_doc ON chunks(doc_id);
-    CREATE VIRTUAL TABLE chunk_fts USING fts5(chunk_id UNINDEXED, text, title, tokenize='porter unicode61');
-    """),
-    (2, """
-    CREATE TABLE recommendations (doc_id TEXT NOT NULL, item TEXT, text TEXT, first_page INTEGER,
-        last_page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE declarations (doc_id TEXT NOT NULL, minute TEXT, councillor TEXT, item_ref TEXT, nature TEXT,
-        text TEXT, meeting_date TEXT, page INTEGER, restricted INTEGER NOT NULL DEFAULT 0);
-    """),
-    (3, """
-    CREATE TABLE unit_vectors (chunk_id TEXT PRIMARY KEY, vectors BLOB NOT NULL);
-    """),
-    (4, """
-    CREATE TABLE term_counts (term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
-    """),
-    (5, """
-    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    """),
-    (6, """
-    CREATE TABLE page_marks (doc_id TEXT NOT NULL, page INTEGER NOT NULL, restricted INTEGER NOT NULL, reason TEXT);
-    CREATE TABLE overrides (doc_id TEXT NOT NULL, restricted INTEGER NOT NULL, first_page INTEGER, last_page INTEGER,
-        by TEXT, at REAL, note TEXT);
-    CREATE INDEX overrides_doc ON overrides(doc_id);
-    ALTER TABLE files ADD COLUMN inode INTEGER;
-    ALTER TABLE files ADD COLUMN ctime REAL;
-    """),
-    (7, """
-    ALTER TABLE documents ADD COLUMN authority TEXT NOT NULL DEFAULT '';
-    ALTER TABLE documents ADD COLUMN meeting_kind TEXT NOT NULL DEFAULT 'ordinary';
-    ALTER TABLE documents ADD COLUMN committee_from TEXT NOT NULL DEFAULT 'none';
-    ALTER TABLE documents ADD COLUMN committee_printed TEXT NOT NULL DEFAULT '';
-    ALTER TABLE documents ADD COLUMN date_from TEXT NOT NULL DEFAULT 'none';
-    """),
-]
-
-# every register table whose rows carry a page range and a restricted flag: (table, first page, last page)
-PAGED = (("pages", "number", "number"), ("items", "first_page", "first_page"), ("minutes", "first_page", "last_page"),
-         ("actions", "first_page", "last_page"), ("chunks", "first_page", "last_page"),
-         ("recommendations", "first_page", "last_page"), ("declarations", "page", "page"))
-
-OPEN_WORDS = ("ongoing", "on-going", "in progress", "open", "outstanding", "pending", "not started", "overdue", "")
-COMPLETE_WORDS = ("complete", "completed", "closed", "done", "superseded")
-
-
-def normalise_status(status: str) -> str:
-    """open | complete | other, from the log's own words (kept alongside)."""
-    s = status.strip().lower().rstrip(".")
-    if s in COMPLETE_WORDS:
-        return "complete"
-    if s in OPEN_WORDS or s.startswith("raised in minutes"):
-        return "open"
-    return "other"
 
 
 def _fts_query(text: str, joiner: str = " OR ") -> str:
@@ -109,7 +40,10 @@ def _fts_query(text: str, joiner: str = " OR ") -> str:
     return joiner.join(dict.fromkeys(cleaned))
 
 
-class Registry:
+class Registry(RegisterReads):
+    """The library's SQLite file: papers, pages, register rows, chunks and their full-text index, restriction
+    marks and overrides. Writes are one transaction per paper; reads are in :class:`RegisterReads`."""
+
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -117,25 +51,11 @@ class Registry:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=60000")
-        self._migrate()
+        migrate(self.db)
         self._lists: dict[tuple, list[dict]] = {}  # whole register lists, until the database changes
         self._lists_version: tuple[int, int] | None = None
 
-    def _migrate(self) -> None:
-        with self.db:
-            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
-            done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
-            for version, sql in MIGRATIONS:
-                if version not in done:
-                    self.db.executescript("BEGIN;" + sql + f"INSERT INTO schema_migrations VALUES ({version});COMMIT;")
-
     # ---- writing -------------------------------------------------------------------------------
-    def file_state(self, path: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
-
-    def document(self, doc_id: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-
     def record_file(self, path: str, doc_id: str, stat) -> None:
         with self.db:
             self._record_file(path, doc_id, stat)
@@ -369,22 +289,22 @@ class Registry:
                 for t in ("documents", "pages", "items", "minutes", "actions", "chunks", "recommendations",
                           "declarations")}
 
-    def documents(self, include_restricted: bool = False) -> list[dict]:
-        sql = "SELECT * FROM documents" + ("" if include_restricted else " WHERE restricted = 0")
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY meeting_date, source")]
-
     def committees(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT committee FROM documents WHERE committee != '' ORDER BY committee")]
 
-    def chunks_by_id(self, ids: list[str]) -> dict[str, dict]:
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Passage]:
+        """The passages of those chunks the registry holds, each with its paper's details (score 0)."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            f"SELECT c.*, d.source, d.committee, d.meeting_date, d.doc_type, d.title AS doc_title, d.path "
+            f"SELECT c.chunk_id, c.doc_id, c.text, d.source, d.path, d.committee, d.meeting_date, d.doc_type, "
+            f"c.item, c.item_title, c.minute, c.first_page, c.last_page, c.section, d.title "
             f"FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})", ids)
-        return {r["chunk_id"]: dict(r) for r in rows}
+        return {r[0]: Passage(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7] or "", r[8] or None,
+                              r[9] or "", r[10] or None, r[11], r[12], r[13] or "", 0.0, r[14] or "")
+                for r in rows}
 
     def count_terms(self) -> None:
         """How many chunks hold each FTS term, copied from the FTS5 vocabulary after an ingest. The vocabulary
@@ -420,7 +340,7 @@ class Registry:
         return {r[0] for r in rows}
 
     def lexical_search(self, text: str, limit: int = 30, filters: Filters | None = None,
-                       every_word: bool = False) -> list[tuple[str, float]]:
+                       every_word: bool = False) -> list[Hit]:
         """(chunk_id, bm25 score) best first over every chunk, or over those ``filters`` admit (joining each
         match to its chunk and paper, which costs more than the BM25 scoring itself); ``every_word`` matches only
         chunks holding all the words."""
@@ -437,7 +357,7 @@ class Registry:
                    f"WHERE chunk_fts MATCH ? AND {where} ORDER BY score LIMIT ?")
             args = [query, *filter_args, limit]
         try:
-            return [(r[0], -r[1]) for r in self.db.execute(sql, args)]
+            return [Hit(r[0], -r[1]) for r in self.db.execute(sql, args)]
         except sqlite3.OperationalError:
             return []
 
@@ -449,112 +369,6 @@ class Registry:
         return [r[0] for r in self.db.execute(
             "SELECT printed FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? ORDER BY number",
             (doc_id, first, last))]
-
-    def _doc_filter(self, filters: Filters, alias: str, dates: bool = True,
-                    doc_ids: Collection[str] | None = None) -> tuple[str, list]:
-        """SQL for a register row ``alias`` joined to its paper ``d``: role, committee, type, meeting dates, and
-        (when given) the papers it may come from."""
-        sql, args = [filters.role_sql(alias)], []
-        if doc_ids is not None:
-            sql.append(f"d.doc_id IN ({','.join('?' * len(doc_ids))})")
-            args.extend(doc_ids)
-        for column, value in (("committee", filters.committee), ("doc_type", filters.doc_type)):
-            if value:
-                sql.append(f"d.{column} = ?")
-                args.append(value)
-        if dates and filters.date_from:
-            sql.append("d.meeting_date >= ?")
-            args.append(filters.date_from)
-        if dates and filters.date_to:
-            sql.append("d.meeting_date <= ?")
-            args.append(filters.date_to)
-        return " AND ".join(sql), args
-
-    def items(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "i")
-        rows = self.db.execute(
-            f"SELECT d.source, d.committee, d.meeting_date, i.number AS item, i.title, i.first_page, i.last_page, "
-            f"d.doc_id FROM items i JOIN documents d USING (doc_id) WHERE {where} "
-            f"ORDER BY d.meeting_date, d.source, i.first_page", args)
-        return [{"source": r["source"], "committee": r["committee"], "meeting_date": r["meeting_date"],
-                 "item": r["item"], "title": r["title"], "pages": [r["first_page"], r["last_page"]],
-                 "doc_id": r["doc_id"]} for r in rows]
-
-    def _remembered(self, key: tuple, read: Callable[[], list[dict]]) -> list[dict]:
-        """A register list read whole (lineage reads a committee's every resolution for one answer), kept until
-        this or any other connection writes to the database."""
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
-        if version != self._lists_version:
-            self._lists, self._lists_version = {}, version
-        if key not in self._lists:
-            self._lists[key] = read()
-        return list(self._lists[key])
-
-    def decisions(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
-        if doc_ids is None:
-            return self._remembered(("decisions", filters), lambda: self._decisions(filters, None))
-        return self._decisions(filters, doc_ids)
-
-    def _decisions(self, filters: Filters, doc_ids: Collection[str] | None) -> list[dict]:
-        where, args = self._doc_filter(filters, "m", dates=False, doc_ids=doc_ids)
-        if filters.date_from:
-            where += " AND coalesce(m.meeting_date, d.meeting_date) >= ?"
-            args.append(filters.date_from)
-        if filters.date_to:
-            where += " AND coalesce(m.meeting_date, d.meeting_date) <= ?"
-            args.append(filters.date_to)
-        rows = self.db.execute(
-            f"SELECT m.*, d.source, d.committee, d.meeting_date AS pack_date FROM minutes m "
-            f"JOIN documents d USING (doc_id) WHERE {where} ORDER BY coalesce(m.meeting_date, d.meeting_date), "
-            f"m.first_page", args)
-        return [{"committee": r["committee"], "meeting_date": r["meeting_date"] or r["pack_date"],
-                 "minute": r["number"], "title": r["title"], "resolution": r["resolution"], "vote": r["vote"],
-                 "item": r["item"], "source": r["source"], "pages": [r["first_page"], r["last_page"]],
-                 "doc_id": r["doc_id"]} for r in rows]
-
-    def actions(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
-        where, args = self._doc_filter(filters, "a", doc_ids=doc_ids)
-        rows = self.db.execute(
-            f"SELECT a.*, d.source, d.committee FROM actions a JOIN documents d USING (doc_id) WHERE {where} "
-            f"ORDER BY a.log_date, a.first_page", args)
-        keys = ("committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
-                "review_date", "log_date", "source")
-        rows = list(rows)
-        logged = {(r["committee"], r["minute"]) for r in rows if not (r["status"] or "").startswith("raised in")}
-        rows = [r for r in rows if not ((r["status"] or "").startswith("raised in")
-                                        and (r["committee"], r["minute"]) in logged)]
-        return [{**{k: r[k] for k in keys}, "status_normalised": normalise_status(r["status"] or ""),
-                 "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
-
-    def recommendations(self, filters: Filters = Filters(), doc_ids: Collection[str] | None = None) -> list[dict]:
-        if doc_ids is None:
-            return self._remembered(("recommendations", filters), lambda: self._recommendations(filters, None))
-        return self._recommendations(filters, doc_ids)
-
-    def _recommendations(self, filters: Filters, doc_ids: Collection[str] | None) -> list[dict]:
-        where, args = self._doc_filter(filters, "r", doc_ids=doc_ids)
-        rows = self.db.execute(
-            f"SELECT r.*, d.source, d.committee, d.meeting_date, i.title AS item_title FROM recommendations r "
-            f"JOIN documents d USING (doc_id) LEFT JOIN items i ON i.doc_id = r.doc_id AND i.number = r.item "
-            f"WHERE {where} ORDER BY d.meeting_date, r.first_page", args)
-        return [{"committee": r["committee"], "meeting_date": r["meeting_date"], "item": r["item"],
-                 "item_title": r["item_title"] or "", "recommendation": r["text"], "source": r["source"],
-                 "pages": [r["first_page"], r["last_page"]], "doc_id": r["doc_id"]} for r in rows]
-
-    def declarations(self, filters: Filters = Filters()) -> list[dict]:
-        where, args = self._doc_filter(filters, "x")
-        rows = self.db.execute(
-            f"SELECT x.*, d.source, d.committee FROM declarations x JOIN documents d USING (doc_id) WHERE {where} "
-            f"ORDER BY x.meeting_date, x.page", args)
-        return [{"committee": r["committee"], "meeting_date": r["meeting_date"], "minute": r["minute"],
-                 "councillor": r["councillor"], "item": r["item_ref"], "nature": r["nature"], "text": r["text"],
-                 "source": r["source"], "pages": [r["page"], r["page"]], "doc_id": r["doc_id"]} for r in rows]
-
-
-DOC_TYPE_WORDS = {"presentation": "slides presentation deck", "agenda pack": "agenda pack papers",
-                  "minutes": "minutes", "report": "report paper", "action log": "action log",
-                  "agenda": "agenda"}
-
 
 def paper_words(parsed: ParsedPaper) -> str:
     """Words that name the paper itself (title, file name, kind), searchable with every one of its chunks."""

@@ -21,6 +21,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding  # noqa: E402
 from pydantic import PrivateAttr  # noqa: E402
 
 from committee.settings import Settings  # noqa: E402
+from ingest.records import Hit
 
 SENTENCE_TOKENS = 96  # word pieces read of a question or answer sentence at query time
 
@@ -178,7 +179,7 @@ class VectorStore:
             rows.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
         return ids, np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
-    def search(self, text: str, limit: int = 30, where: dict | None = None) -> list[tuple[str, float]]:
+    def search(self, text: str, limit: int = 30, where: dict | None = None) -> list[Hit]:
         """(chunk_id, cosine similarity) best first, over the whole collection or the chunks Chroma's ``where``
         admits (a ``where`` makes Chroma scan its metadata on every query: ~0.1 s at 10,000 chunks, growing
         with the library, so the retriever uses it only for narrow filters)."""
@@ -189,7 +190,7 @@ class VectorStore:
                                            **kwargs)
         except Exception:  # an empty collection, or a filter no chunk satisfies
             return []
-        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]  # cosine distance
+        return [Hit(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]  # cosine distance
 
     def count(self) -> int:
         return self.collection.count()

@@ -103,3 +103,9 @@ def classify(pages: list[PageText], source: str, has_front_sheet: bool, n_minute
     if re.search(r"\breport\b|purpose|recommendation|\bto:\s", head + name):
         return "report"
     return "other"
+
+
+# words that name each kind of paper, searchable with every one of its chunks
+DOC_TYPE_WORDS = {"presentation": "slides presentation deck", "agenda pack": "agenda pack papers",
+                  "minutes": "minutes", "report": "report paper", "action log": "action log",
+                  "agenda": "agenda"}

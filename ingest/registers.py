@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.lines import Line
 from ingest.models import Action, Minute
+from ingest.records import RAISED_IN_MINUTES
 
 RECOMMENDATION_START = re.compile(
     r"^\s*(?:recommendations?\s*[:.]?\s*|)(?:the\s+|that\s+(?:the\s+)?)?(?:[\w ]{0,30}?)?"
@@ -96,7 +97,7 @@ def actions_in_minutes(minutes: list[Minute], log_date: str | None) -> list[Acti
             if len(sentence) < 10:
                 continue
             found.append(Action(minute=m.number, report_title=m.title.title(), owner="", action=sentence,
-                                comments="", status="raised in minutes (no action-log row)", review_date="",
+                                comments="", status=RAISED_IN_MINUTES, review_date="",
                                 log_date=log_date, meeting_date=m.meeting_date, first_page=m.first_page,
                                 last_page=m.last_page, item=m.item))
     return found

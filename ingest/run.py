@@ -209,9 +209,9 @@ class Library:
                              "COMMITTEE_MAX_UPLOAD_MB.")
         key = str(path.resolve())
         state = self.writer.file_state(key)
-        if not check and not restricted and _same_file(state, stat) and self.writer.document(state["doc_id"]):
+        if not check and not restricted and _same_file(state, stat) and self.writer.document(state.doc_id):
             report.unchanged += 1
-            self._note_kept(path, state["doc_id"], report)
+            self._note_kept(path, state.doc_id, report)
             return None
         content_hash = file_hash(path)
         doc_id = content_hash[:32]
@@ -272,9 +272,9 @@ class Library:
         existing = self.writer.document(doc_id)
         if existing is None:
             return False
-        if existing["path"] != key and Path(existing["path"]).exists():
-            report.duplicates.append((str(path), existing["source"]))
-            self._note_kept(path, doc_id, report, copy_of=existing["source"])
+        if existing.path != key and Path(existing.path).exists():
+            report.duplicates.append((str(path), existing.source))
+            self._note_kept(path, doc_id, report, copy_of=existing.source)
         else:
             report.unchanged += 1
             self._note_kept(path, doc_id, report)
@@ -286,7 +286,7 @@ class Library:
         parsed, embeddings = prepared.parsed, prepared.embeddings
         apply_restriction(parsed, self.writer.overrides(parsed.paper.doc_id))
         state = self.writer.file_state(key)
-        previous = state["doc_id"] if state else None
+        previous = state.doc_id if state else None
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
         self.vectors.add([c.chunk_id for c in parsed.chunks], embeddings, [_metadata(parsed.paper, c) for c in parsed.chunks])
         self.writer.write_paper(parsed, key, stat, replaces=previous, unit_vectors=prepared.unit_vectors)
@@ -311,8 +311,8 @@ class Library:
     def doc_id_for(self, path: Path) -> str:
         """The paper a file holds: as last ingested from that path, else by its content."""
         state = self.writer.file_state(str(path.resolve()))
-        if state is not None and self.writer.document(state["doc_id"]) is not None:
-            return state["doc_id"]
+        if state is not None and self.writer.document(state.doc_id) is not None:
+            return state.doc_id
         if not path.exists():
             raise PaperError(f"{path}: no such file or paper in the library; check the path.")
         doc_id = file_hash(path)[:32]
@@ -328,8 +328,8 @@ class Library:
             doc_id = self.doc_id_for(path)
             first, last = pages if pages else (None, None)
             doc = self.writer.document(doc_id)
-            if pages and not (1 <= first <= last <= doc["page_count"]):
-                raise PaperError(f"{path.name}: has pages 1–{doc['page_count']}; give --pages within them, "
+            if pages and not (1 <= first <= last <= doc.page_count):
+                raise PaperError(f"{path.name}: has pages 1–{doc.page_count}; give --pages within them, "
                                  "like 2-4.")
             self.writer.add_override(Override(doc_id, restricted, first, last, by or _who(), time.time(),
                                               note or ("committee restrict" if restricted else "committee publish")))
@@ -342,7 +342,7 @@ class Library:
         shows more than either says."""
         doc = self.writer.document(doc_id)
         detected = {page for page, restricted, _ in self.writer.marks(doc_id) if restricted}
-        whole, pages = effective(detected, doc["page_count"], self.writer.overrides(doc_id))
+        whole, pages = effective(detected, doc.page_count, self.writer.overrides(doc_id))
         before = set(self.writer.restricted_page_numbers(doc_id))
         tighter = whole or not pages <= before
         chunks = self.writer.chunk_ids_of(doc_id)
@@ -358,8 +358,8 @@ def _same_file(state, stat: os.stat_result) -> bool:
     size and time, but not the inode or ctime)."""
     if state is None:
         return False
-    return (state["size"] == stat.st_size and state["mtime"] == stat.st_mtime
-            and state["inode"] == stat.st_ino and state["ctime"] == stat.st_ctime)
+    return (state.size == stat.st_size and state.mtime == stat.st_mtime
+            and state.inode == stat.st_ino and state.ctime == stat.st_ctime)
 
 
 def _who() -> str:

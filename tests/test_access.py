@@ -316,8 +316,8 @@ def test_an_uploader_who_is_not_a_member_cannot_publish_an_exempt_paper(env, dat
     assert "depot.txt is already in the library, so it was skipped." in text and SECRET_FILE not in text
     from index.registry import Registry
 
-    secret = [d for d in Registry(data / "registry.sqlite").documents(True) if d["source"] == SECRET_FILE]
-    assert len(secret) == 1 and secret[0]["restricted"] == 1  # still exempt
+    secret = [d for d in Registry(data / "registry.sqlite").documents(True) if d.source == SECRET_FILE]
+    assert len(secret) == 1 and secret[0].restricted == 1  # still exempt
     at.session_state["page"] = "Chat"
     at.run()
     assert SECRET_FILE not in sources(ask(at, SECRET_FACT_Q))
@@ -359,7 +359,7 @@ def test_an_exempt_page_of_a_published_paper_is_not_shown_or_downloadable_to_the
     from index.registry import Registry
 
     env("password")
-    doc_id = next(d["doc_id"] for d in Registry(data / "registry.sqlite").documents() if d["source"] == MIXED_FILE)
+    doc_id = next(d.doc_id for d in Registry(data / "registry.sqlite").documents() if d.source == MIXED_FILE)
     at = run(committee_users=USERS)
     turn = ask(at, "What was the Zanthorpe Surfacing tender price for the pothole repairs?")
     assert turn.answer.abstained and "1.9 million" not in shown(at)
@@ -577,47 +577,33 @@ def test_a_refused_sign_in_is_not_checked_and_reads_the_same_for_every_user(env,
     assert "Signed in as mia" in sidebar_text(at) and checked == ["nobody"] * 3 + ["mia"]
 
 
-def test_app_csv_downloads_never_start_a_formula():
+def test_register_csvs_have_the_records_columns_and_prefix_formulas():
+    """The app's Decisions and Actions downloads and the CLI's --format csv come from one exporter: the record's
+    columns, every formula-like cell read as text, and a byte-order mark for spreadsheets."""
     import csv
     import io
 
-    import pandas as pd
+    from assistant.exports import csv_bytes
+    from ingest.records import ActionEntry, ActionOrigin, ActionStatus, Decision
 
-    from ui import views
-
-    frame = pd.DataFrame([{"Minute": "1", "Resolution": '=HYPERLINK("http://x","y")'},
-                          {"Minute": "2", "Resolution": "+cmd|' /C calc'!A0"}, {"Minute": "3", "Resolution": "-2+3"},
-                          {"Minute": "4", "Resolution": "@SUM(1)"}])
-    cells = [c for row in csv.reader(io.StringIO(views.csv_bytes(frame).decode("utf-8-sig"))) for c in row]
-    assert cells[:2] == ["Minute", "Resolution"]
-    assert not [c for c in cells if c[:1] in "=+-@\t\r" and c]
-
-
-def test_register_csvs_keep_the_tables_columns_and_prefix_formulas():
-    """The Decisions and Actions downloads: the columns the app shows, every formula-like cell read as text."""
-    import csv
-    import io
-
-    from ui import views
-
-    evil = {"meeting_date": "2020-03-05", "minute": "7", "title": '=HYPERLINK("http://evil.example","Click")',
-            "resolution": "+cmd|' /C calc'!A0", "vote": "-2+3", "committee": "@SUM(1)", "item": "\tTab",
-            "source": "\rpaper.pdf", "pages": [3, 4], "owner": "=1+1", "action": "@SUM(A1)", "comments": "-x",
-            "status": "+open", "status_normalised": "open", "review_date": None, "log_date": "",
-            "report_title": "Plain"}
-    for frame in (views.decisions_frame([evil]), views.actions_frame([evil])):
-        data = views.csv_bytes(frame)
+    decision = Decision("@SUM(1)", "2020-03-05", "7", '=HYPERLINK("http://evil.example","Click")',
+                        "+cmd|' /C calc'!A0", "-2+3", "\tTab", "\rpaper.pdf", [3, 4], "d1")
+    action = ActionEntry("@SUM(1)", "2020-03-05", "7", "Plain", "=1+1", "@SUM(A1)", "-x", "+open", "", "",
+                         "paper.pdf", ActionStatus.OPEN, ActionOrigin.LOG, [3, 4], "d1")
+    for record in (decision, action):
+        data = csv_bytes([record])
         assert data.startswith(b"\xef\xbb\xbf")  # the BOM, so spreadsheets read the pound sign and dashes right
         header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        assert header == list(frame.columns)
-        cells = dict(zip(header, row))
+        assert header == type(record).columns()
         assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-        assert cells["Pages"] == "3–4" and cells["Meeting"] == "2020-03-05"
-    cells = dict(zip(*csv.reader(io.StringIO(views.csv_bytes(views.decisions_frame([evil])).decode("utf-8-sig")))))
-    assert cells["Title"] == """'=HYPERLINK("http://evil.example","Click")"""
-    assert cells["Resolution"] == """'+cmd|' /C calc'!A0"""
-    assert (cells["Vote"], cells["Committee"], cells["Item"], cells["Paper"]) == ("'-2+3", "'@SUM(1)", "'\tTab",
+        cells = dict(zip(header, row))
+        assert cells["pages"] == "3–4" and cells["meeting_date"] == "2020-03-05"
+    cells = dict(zip(*csv.reader(io.StringIO(csv_bytes([decision]).decode("utf-8-sig")))))
+    assert cells["title"] == """'=HYPERLINK("http://evil.example","Click")"""
+    assert cells["resolution"] == """'+cmd|' /C calc'!A0"""
+    assert (cells["vote"], cells["committee"], cells["item"], cells["source"]) == ("'-2+3", "'@SUM(1)", "'\tTab",
                                                                                    "'\rpaper.pdf")
+    assert dict(zip(*csv.reader(io.StringIO(csv_bytes([action]).decode("utf-8-sig")))))["state"] == "open"
 
 
 def test_conversation_export_carries_no_live_html():

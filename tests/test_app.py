@@ -187,7 +187,7 @@ def test_papers_tab_lists_meetings_with_items_and_opens_one(app):
     labels = [e.label for e in app.expander]
     pack = next(label for label in labels if PACK_2018 in label)
     assert pack.startswith("Adults Committee · 6 Sep 2018 · agenda pack")
-    doc_id = next(d["doc_id"] for d in _documents() if d["source"] == PACK_2018)
+    doc_id = next(d.doc_id for d in _documents() if d.source == PACK_2018)
     app.session_state[f"paper-{doc_id}"] = True
     app.run()
     items = app.dataframe[0].value
@@ -202,7 +202,7 @@ def test_meeting_briefing_offered_in_the_app_is_the_cli_briefing(library):
     from ui import views
 
     registry = library.registry
-    doc = next(d for d in registry.documents() if d["source"] == PACK_2018)
+    doc = next(d for d in registry.documents() if d.source == PACK_2018)
     text = views.meeting_briefing(registry, doc)
     assert text.startswith("# Adults Committee — 6 Sep 2018")
     assert "## Item 4:" in text and "## Item 9:" in text

@@ -209,9 +209,10 @@ def test_the_saved_bm25_index_scores_as_fts5_does_and_is_never_read_once_stale(a
     assert lexical.held(generation)
     for words in ("hauxton tender", "willow court flats", "delayed transfers care", "outturn variance"):
         fts, held = registry.lexical_search(words, 10), lexical.search(words, 10, generation)
-        assert [s for _, s in held] == pytest.approx([s for _, s in fts], rel=1e-5) and held[0][0] == fts[0][0]
+        assert [h.score for h in held] == pytest.approx([h.score for h in fts], rel=1e-5)
+        assert held[0].chunk_id == fts[0].chunk_id
         every = registry.lexical_search(words, 200, None, every_word=True)
-        assert {i for i, _ in lexical.search(words, 200, generation, every_word=True)} == {i for i, _ in every}
+        assert {h.chunk_id for h in lexical.search(words, 200, generation, every_word=True)} == {h.chunk_id for h in every}
     assert lexical.search("hauxton", 5, generation + 1) is None  # a registry that moved on: FTS5 answers
 
 
@@ -231,8 +232,8 @@ def test_dense_search_is_exact_over_the_saved_vectors_and_the_same_in_every_proc
     scores = matrix @ query
     truth = [ids[i] for i in np.argsort(-scores, kind="stable")[:40]]
     found = assistant.retriever.dense_search(question, 40, None)
-    assert [i for i, _ in found] == truth
-    assert [s for _, s in found] == pytest.approx(sorted(scores, reverse=True)[:40], abs=1e-5)
+    assert [h.chunk_id for h in found] == truth
+    assert [h.score for h in found] == pytest.approx(sorted(scores, reverse=True)[:40], abs=1e-5)
     assert exact.search(query, 5, generation + 1) is None  # a registry that moved on: Chroma answers
     monkeypatch.setattr(dense, "EXACT_MAX_CHUNKS", 10)  # a library too large for a scan keeps no copy
     small = dense.ExactVectors(tmp_path / "dense")

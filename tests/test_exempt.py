@@ -162,7 +162,7 @@ def test_public_gets_nothing_of_an_exempt_page_and_a_member_gets_it_all(fresh_li
     pack = _secret_pack(tmp_path)
     assert fresh_library.ingest([pack]).ok
     reg = fresh_library.registry
-    doc_id = reg.documents()[0]["doc_id"]
+    doc_id = reg.documents()[0].doc_id
     assert reg.restricted_page_numbers(doc_id) == [2]
     public = _assistant(fresh_library, "public").ask(QUESTION)
     blob = json.dumps(public.to_json())
@@ -222,7 +222,7 @@ def test_clerk_review_list_and_page_overrides_survive_reingest(fresh_library, tm
     assert "EXEMPT ITEMS" in by_source["agenda.txt"]["borderline"][0]["reason"]
     result = _cli(fresh_library, "restrict", str(pack), "--pages", "3")
     assert result.exit_code == 0 and "restricted pages now: 2–3" in result.output
-    assert "13" not in [d["minute"] for d in fresh_library.registry.decisions()]
+    assert "13" not in [d.minute for d in fresh_library.registry.decisions()]
     os.utime(pack, None)
     assert fresh_library.ingest([pack], check=True).ok  # read again: the clerk's pages stay restricted
     doc_id = fresh_library.doc_id_for(pack)
@@ -253,7 +253,7 @@ def test_a_change_with_the_same_size_and_time_is_seen(fresh_library, tmp_path):
     paper.write_text("PLANNING COMMITTEE\nMeeting Date: 1 May 2024\nThe hall opens at 8am.\n")  # same size
     os.utime(paper, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as cp -p / rsync -t / unzip leave it
     assert fresh_library.ingest([paper]).ingested == 1
-    text = " ".join(r["text"] for r in fresh_library.registry.chunks_by_id(
+    text = " ".join(r.text for r in fresh_library.registry.chunks_by_id(
         sorted(fresh_library.registry.chunk_ids_of(fresh_library.doc_id_for(paper)))).values())
     assert "8am" in text and "9am" not in text
     assert fresh_library.ingest([paper]).unchanged == 1

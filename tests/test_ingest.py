@@ -9,7 +9,7 @@ from conftest import PACK_2018, PACK_2019, SHARED
 
 
 def _items(library, source):
-    return {r["item"]: tuple(r["pages"]) for r in library.registry.items() if r["source"] == source}
+    return {r.item: tuple(r.pages) for r in library.registry.items() if r.source == source}
 
 
 def test_2019_pack_items_have_front_sheet_page_ranges(library):
@@ -22,56 +22,56 @@ def test_2018_pack_items_have_front_sheet_page_ranges(library):
     assert _items(library, PACK_2018) == {
         "2": (5, 12), "4": (13, 24), "5": (25, 70), "6": (71, 102), "7": (103, 110), "8": (111, 126),
         "9": (127, 130)}
-    titles = {r["item"]: r["title"] for r in library.registry.items() if r["source"] == PACK_2018}
+    titles = {r.item: r.title for r in library.registry.items() if r.source == PACK_2018}
     assert titles["4"] == "Willow Court, Bassenhally, Whittlesey - Tender for Contract"
 
 
 def test_documents_have_type_committee_and_date(library):
-    docs = {d["source"]: d for d in library.registry.documents()}
-    assert docs[PACK_2018]["doc_type"] == "agenda pack"
-    assert docs[PACK_2018]["committee"] == "Adults Committee"
-    assert docs[PACK_2018]["meeting_date"] == "2018-09-06"
-    assert "Kreis Viersen Room" in docs[PACK_2018]["venue"]
-    assert docs[PACK_2019]["meeting_date"] == "2019-10-10"
-    assert docs["people-and-communities-budget-briefing.pdf"]["doc_type"] == "presentation"
-    assert docs[PACK_2018]["page_count"] == 130
+    docs = {d.source: d for d in library.registry.documents()}
+    assert docs[PACK_2018].doc_type == "agenda pack"
+    assert docs[PACK_2018].committee == "Adults Committee"
+    assert docs[PACK_2018].meeting_date == "2018-09-06"
+    assert "Kreis Viersen Room" in docs[PACK_2018].venue
+    assert docs[PACK_2019].meeting_date == "2019-10-10"
+    assert docs["people-and-communities-budget-briefing.pdf"].doc_type == "presentation"
+    assert docs[PACK_2018].page_count == 130
 
 
 def test_minute_98_hauxton_resolved_unanimously_on_pages_6_7(library):
-    minutes = {d["minute"]: d for d in library.registry.decisions() if d["source"] == PACK_2018}
+    minutes = {d.minute: d for d in library.registry.decisions() if d.source == PACK_2018}
     m98 = minutes["98"]
-    assert m98["title"] == "HAUXTON EXTRA CARE – TENDER FOR CONTRACT"
-    assert m98["meeting_date"] == "2018-07-19"
-    assert m98["pages"] == [6, 7]
-    assert m98["vote"] == "unanimously"
-    assert "to agree to tender the care contract at Hauxton extra care scheme" in m98["resolution"]
-    assert m98["item"] == "2"
+    assert m98.title == "HAUXTON EXTRA CARE – TENDER FOR CONTRACT"
+    assert m98.meeting_date == "2018-07-19"
+    assert m98.pages == [6, 7]
+    assert m98.vote == "unanimously"
+    assert "to agree to tender the care contract at Hauxton extra care scheme" in m98.resolution
+    assert m98.item == "2"
 
 
 def test_all_minutes_of_19_july_2018_with_votes(library):
-    minutes = {d["minute"]: d for d in library.registry.decisions() if d["meeting_date"] == "2018-07-19"}
+    minutes = {d.minute: d for d in library.registry.decisions() if d.meeting_date == "2018-07-19"}
     assert sorted(minutes, key=int) == [str(n) for n in range(95, 105)]
-    assert minutes["103"]["vote"] == "not stated"
-    assert minutes["103"]["resolution"].startswith("It was resolved To note and comment on the report")
-    assert "Learning Disability Employment Opportunities, moved to October" in minutes["104"]["resolution"]
+    assert minutes["103"].vote == "not stated"
+    assert minutes["103"].resolution.startswith("It was resolved To note and comment on the report")
+    assert "Learning Disability Employment Opportunities, moved to October" in minutes["104"].resolution
 
 
 def test_19_july_2018_action_log_rows(library):
-    rows = {a["minute"]: a for a in library.registry.actions() if a["meeting_date"] == "2018-07-19"}
+    rows = {a.minute: a for a in library.registry.actions() if a.meeting_date == "2018-07-19"}
     assert set(rows) == {"100", "101", "102"}
-    assert rows["100"]["owner"] == "Lisa Sparks"
-    assert "penalty clauses" in rows["100"]["action"]
-    assert rows["100"]["comments"] == "Information is being sought and will be sent to Members shortly"
-    assert rows["101"]["owner"] == "Stephen Howarth"
-    assert "adopt a clear convention" in rows["101"]["comments"]
-    assert rows["102"]["owner"] == "Emma Middleton"
-    assert "easy read" in rows["102"]["action"]
-    assert all(r["pages"] == [12, 12] for r in rows.values())
+    assert rows["100"].owner == "Lisa Sparks"
+    assert "penalty clauses" in rows["100"].action
+    assert rows["100"].comments == "Information is being sought and will be sent to Members shortly"
+    assert rows["101"].owner == "Stephen Howarth"
+    assert "adopt a clear convention" in rows["101"].comments
+    assert rows["102"].owner == "Emma Middleton"
+    assert "easy read" in rows["102"].action
+    assert all(r.pages == [12, 12] for r in rows.values())
 
 
 def test_2019_action_log_statuses(library):
-    rows = [a for a in library.registry.actions() if a["source"] == PACK_2019]
-    assert {(a["minute"], a["owner"], a["status"]) for a in rows} >= {
+    rows = [a for a in library.registry.actions() if a.source == PACK_2019]
+    assert {(a.minute, a.owner, a.status) for a in rows} >= {
         ("201", "Tina Hornsby", "Complete"), ("203", "Charlotte Black", "Ongoing")}
 
 
@@ -113,13 +113,13 @@ def test_changed_file_replaces_its_rows(fresh_library, tmp_path):
     assert first.ingested == 1
     old = fresh_library.vectors.count()
     # read (and remembered) before the change: the ingest writes through another connection, which must show
-    assert [d["resolution"] for d in fresh_library.registry.decisions() if d["minute"] == "2"] == [
+    assert [d.resolution for d in fresh_library.registry.decisions() if d.minute == "2"] == [
         "It was resolved unanimously to approve the shelter."]
     paper.write_text(paper.read_text().replace("approve the shelter", "refuse the shelter"))
     second = fresh_library.ingest([paper])
     assert second.ingested == 1
     decisions = fresh_library.registry.decisions()
-    assert [d["resolution"] for d in decisions if d["minute"] == "2"] == [
+    assert [d.resolution for d in decisions if d.minute == "2"] == [
         "It was resolved unanimously to refuse the shelter."]
     assert fresh_library.registry.counts()["documents"] == 1
     assert fresh_library.vectors.count() == old
@@ -170,7 +170,7 @@ def test_corrupt_and_encrypted_pdfs_fail_alone(fresh_library, sample_copy, tmp_p
     reasons = dict(report.failed)
     assert "corrupt.pdf: the PDF is damaged or truncated" in reasons[str(corrupt)]
     assert "encrypted.pdf: the PDF is encrypted" in reasons[str(encrypted)]
-    assert [d["source"] for d in fresh_library.registry.documents()] == [good.name]
+    assert [d.source for d in fresh_library.registry.documents()] == [good.name]
 
 
 @pytest.mark.slow
@@ -194,10 +194,10 @@ def test_real_papers_of_other_publishers_ingest(fresh_library):
     assert report.ok, report.failed
     assert report.ingested == len(list((SHARED / "realdocs").glob("*.pdf")))
     decisions = fresh_library.registry.decisions()
-    kent = {d["minute"]: d for d in decisions if d["source"] == "kent-cabinet-2025-01-30-printed-minutes.pdf"}
+    kent = {d.minute: d for d in decisions if d.source == "kent-cabinet-2025-01-30-printed-minutes.pdf"}
     assert {"84", "88", "92"} <= set(kent)
-    assert kent["84"]["item"] == "1"
-    assert kent["92"]["resolution"].startswith("4. RESOLVED that Cabinet agree the Commissioning Plan")
+    assert kent["84"].item == "1"
+    assert kent["92"].resolution.startswith("4. RESOLVED that Cabinet agree the Commissioning Plan")
 
 
 @pytest.mark.skipif(not (SHARED / "realdocs2").exists(), reason="shared/realdocs2 not present")
@@ -207,15 +207,15 @@ def test_agendas_and_resolutions_of_other_layouts(fresh_library):
     report = fresh_library.ingest([SHARED / "realdocs2" / n for n in names])
     assert report.ok and report.ingested == 4
     items = fresh_library.registry.items()
-    nipissing = [r for r in items if r["source"] == names[0]]
-    assert [r["item"] for r in nipissing] == [str(n) for n in range(1, 14)]
-    assert nipissing[0]["title"] == "Disclosure of pecuniary interest" and nipissing[0]["pages"] == [1, 1]
-    assert len([r for r in items if r["source"] == names[2]]) == 72
-    resolutions = {r["minute"]: r for r in fresh_library.registry.decisions() if r["source"] == names[1]}
+    nipissing = [r for r in items if r.source == names[0]]
+    assert [r.item for r in nipissing] == [str(n) for n in range(1, 14)]
+    assert nipissing[0].title == "Disclosure of pecuniary interest" and nipissing[0].pages == [1, 1]
+    assert len([r for r in items if r.source == names[2]]) == 72
+    resolutions = {r.minute: r for r in fresh_library.registry.decisions() if r.source == names[1]}
     assert sorted(resolutions) == [f"R2024-{n:03d}" for n in range(1, 12)]
-    assert resolutions["R2024-003"]["vote"] == "carried"
-    assert resolutions["R2024-003"]["meeting_date"] == "2024-01-02"
-    assert "appoint James Scott to the Township of Nipissing Cemetery Committee" in resolutions["R2024-003"]["resolution"]
+    assert resolutions["R2024-003"].vote == "carried"
+    assert resolutions["R2024-003"].meeting_date == "2024-01-02"
+    assert "appoint James Scott to the Township of Nipissing Cemetery Committee" in resolutions["R2024-003"].resolution
 
 
 def test_readme_and_manifest_files_in_a_folder_are_not_papers(tmp_path):

@@ -12,30 +12,30 @@ VOTES_19_JULY_2018 = {"98": "unanimously", "99": "unanimously", "100": "unanimou
 
 
 def test_every_resolution_of_19_july_2018_with_its_vote(library):
-    rows = {r["minute"]: r for r in library.registry.decisions() if r["meeting_date"] == "2018-07-19"}
-    assert {m: rows[m]["vote"] for m in VOTES_19_JULY_2018} == VOTES_19_JULY_2018
-    assert rows["99"]["resolution"].startswith("It was resolved unanimously to: Approve the award of the contract")
-    assert rows["95"]["resolution"] == ""  # "There were no declarations of interest."
+    rows = {r.minute: r for r in library.registry.decisions() if r.meeting_date == "2018-07-19"}
+    assert {m: rows[m].vote for m in VOTES_19_JULY_2018} == VOTES_19_JULY_2018
+    assert rows["99"].resolution.startswith("It was resolved unanimously to: Approve the award of the contract")
+    assert rows["95"].resolution == ""  # "There were no declarations of interest."
 
 
 def test_action_log_rows_carry_officer_and_normalised_status(library):
     from assistant.registers import actions_where
 
-    rows = {(r["minute"], r["owner"]): r for r in actions_where(library.registry)}
+    rows = {(r.minute, r.owner): r for r in actions_where(library.registry)}
     assert {("100", "Lisa Sparks"), ("101", "Stephen Howarth"), ("102", "Emma Middleton")} <= set(rows)
-    assert rows[("201", "Tina Hornsby")]["status"] == "Complete"
-    assert rows[("201", "Tina Hornsby")]["status_normalised"] == "complete"
-    assert rows[("203", "Charlotte Black")]["status_normalised"] == "open"
-    open_owners = {r["owner"] for r in actions_where(library.registry, status="open")}
+    assert rows[("201", "Tina Hornsby")].status == "Complete"
+    assert rows[("201", "Tina Hornsby")].state == "complete"
+    assert rows[("203", "Charlotte Black")].state == "open"
+    open_owners = {r.owner for r in actions_where(library.registry, status="open")}
     assert "Tina Hornsby" not in open_owners and "Lisa Sparks" in open_owners
 
 
 def test_recommendations_are_linked_to_items(library):
-    recs = {r["item"]: r for r in library.registry.recommendations() if r["source"] == PACK_2018}
-    assert recs["4"]["recommendation"].startswith("The Committee is recommended to: a) Agree to tender the care")
-    assert "f) Delegate award of the contract Hauxton Extra Care scheme" in recs["4"]["recommendation"]
-    assert recs["4"]["pages"][0] == 13
-    assert recs["5"]["recommendation"] == "The Committee is asked to review and comment on the report"
+    recs = {r.item: r for r in library.registry.recommendations() if r.source == PACK_2018}
+    assert recs["4"].recommendation.startswith("The Committee is recommended to: a) Agree to tender the care")
+    assert "f) Delegate award of the contract Hauxton Extra Care scheme" in recs["4"].recommendation
+    assert recs["4"].pages[0] == 13
+    assert recs["5"].recommendation == "The Committee is asked to review and comment on the report"
 
 
 def test_briefing_for_6_september_2018(library):
@@ -90,7 +90,7 @@ def test_declarations_from_other_publishers(fresh_library):
     report = fresh_library.ingest([SHARED / "realdocs" / "kent-council-2025-02-13-printed-minutes.pdf"])
     assert report.ok
     rows = fresh_library.registry.declarations()
-    assert {(r["councillor"], r["nature"]) for r in rows} >= {("Carey", "pecuniary interest")}
+    assert {(r.councillor, r.nature) for r in rows} >= {("Carey", "pecuniary interest")}
 
 
 def test_recommendation_is_linked_to_the_decision_and_lineage_shows_the_current_one(fresh_library, tmp_path):
@@ -112,12 +112,12 @@ def test_recommendation_is_linked_to_the_decision_and_lineage_shows_the_current_
                        "recommended to approve a charge of £1.50 an hour.\nOfficer contact: Jo Bloggs\n")
     assert fresh_library.ingest([pack, minutes]).ok
     registry = fresh_library.registry
-    rec = next(r for r in registry.recommendations() if r["item"] == "4" and r["meeting_date"] == "2021-03-04")
+    rec = next(r for r in registry.recommendations() if r.item == "4" and r.meeting_date == "2021-03-04")
     taken = decision_for(registry, rec)
-    assert taken["minute"] == "12" and taken["vote"] == "by majority"
+    assert taken.minute == "12" and taken.vote == "by majority"
     assert "Decided (minute 12): It was resolved by a majority to defer the decision to April." in \
         briefing(registry, "2021-03-04")
     events = lineage(registry, "Riverside car park charges")
-    assert [(e["kind"], e["date"]) for e in events] == [
+    assert [(e.kind, e.date) for e in events] == [
         ("recommendation", "2021-03-04"), ("resolution", "2021-03-04"), ("recommendation", "2021-04-08")]
-    assert [e["current"] for e in events] == [False, True, False]
+    assert [e.current for e in events] == [False, True, False]

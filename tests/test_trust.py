@@ -53,12 +53,12 @@ def test_restricted_file_is_filtered_in_the_store_query(fresh_library, tmp_path)
     dense = lambda n, f: fresh_library.vectors.search(question, n, f and f.chroma_where())  # noqa: E731
     lexical = lambda n, f: retriever.lexical_search("Nightingale Harbour", n, f)  # noqa: E731 (bm25s, or FTS5)
     for search in (dense, lexical):
-        assert any(fresh_library.registry.chunks_by_id([i])[i]["source"] == "exempt-sale.txt"
-                   for i, _ in search(50, None))  # the unfiltered store holds the exempt paper ...
+        assert any(fresh_library.registry.chunks_by_id([i])[i].source == "exempt-sale.txt"
+                   for i in [h.chunk_id for h in search(50, None)])  # the unfiltered store holds the exempt paper ...
         for filters in (Filters(), Filters(doc_type="report")):
-            ids = [i for i, _ in retriever.admitted(search, filters, 50)]
-            assert all(r["source"] != "exempt-sale.txt" for r in fresh_library.registry.chunks_by_id(ids).values())
-        assert not [i for i, _ in search(50, Filters()) if i not in fresh_library.registry.passing([i], Filters())]
+            ids = [h.chunk_id for h in retriever.admitted(search, filters, 50)]
+            assert all(r.source != "exempt-sale.txt" for r in fresh_library.registry.chunks_by_id(ids).values())
+        assert not [i for i in [h.chunk_id for h in search(50, Filters())] if i not in fresh_library.registry.passing([i], Filters())]
     member = _assistant(fresh_library, "member").ask(question)
     assert not member.abstained
     assert member.citations[0].source == "exempt-sale.txt"
@@ -75,12 +75,12 @@ def test_marked_exempt_pages_are_restricted_but_published_minutes_stay_public(fr
     assert fresh_library.ingest([paper]).ok
     rows = fresh_library.registry.db.execute("SELECT first_page, restricted FROM chunks").fetchall()
     assert {(r[0], r[1]) for r in rows} == {(1, 0), (2, 1), (3, 0)}
-    public = [d["minute"] for d in fresh_library.registry.decisions()]
+    public = [d.minute for d in fresh_library.registry.decisions()]
     assert "13" in public
     # looking up the passage behind a register row never reaches a restricted page for a public session
     from index.filters import Filters
 
-    doc_id = fresh_library.registry.documents()[0]["doc_id"]
+    doc_id = fresh_library.registry.documents()[0].doc_id
     assistant = _assistant(fresh_library)
     found = assistant._passage_for(Filters(), doc_id, 1, 3, "The Nightingale House site will be sold")
     assert found is not None and found.first_page != 2
@@ -178,8 +178,8 @@ def test_fuzzed_pdfs_never_crash_or_leave_a_partial_paper(fresh_library, tmp_pat
     assert all(r.count(".") >= 1 and "\n" not in r for _, r in report.failed)
     registry = fresh_library.registry
     for doc in registry.documents(include_restricted=True):
-        pages = registry.db.execute("SELECT count(*) FROM pages WHERE doc_id=?", (doc["doc_id"],)).fetchone()[0]
-        assert pages == doc["page_count"]
+        pages = registry.db.execute("SELECT count(*) FROM pages WHERE doc_id=?", (doc.doc_id,)).fetchone()[0]
+        assert pages == doc.page_count
     assert fresh_library.vectors.count() == registry.counts()["chunks"]
 
 

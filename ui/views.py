@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from assistant.exports import md_text
+from assistant import registers
+from assistant.exports import csv_bytes, md_text
 from assistant.models import Answer, Citation
 from assistant.terms import WORD, content_terms, stem
 from ui import access
@@ -241,7 +242,7 @@ def may_see_page(registry, doc_id: str, page: int, member: bool = False) -> bool
     if member:
         return True
     doc = registry.document(doc_id) if doc_id else None
-    if doc is None or doc["restricted"]:
+    if doc is None or doc.restricted:
         return False
     row = registry.db.execute("SELECT restricted FROM pages WHERE doc_id = ? AND number = ?",
                               (doc_id, page)).fetchone()
@@ -254,7 +255,7 @@ def may_download(registry, doc_id: str, member: bool = False) -> bool:
     if member:
         return True
     doc = registry.document(doc_id) if doc_id else None
-    return doc is not None and not doc["restricted"] and not exempt_pages(registry, doc_id)
+    return doc is not None and not doc.restricted and not exempt_pages(registry, doc_id)
 
 
 def show_page(path: str, page: int, doc_id: str, registry, source: str = "", page_count: int | None = None,
@@ -362,40 +363,36 @@ def _pages(p: list) -> str:
     return str(p[0]) if p[0] == p[-1] else f"{p[0]}–{p[-1]}"
 
 
-def filter_rows(rows: list[dict], search: str = "", committee: str | None = None, date_from: str | None = None,
+def filter_rows(rows: list, search: str = "", committee: str | None = None, date_from: str | None = None,
                 date_to: str | None = None, owners: Iterable[str] = (), states: Iterable[str] = (),
-                date_key: str = "meeting_date", fields: tuple[str, ...] = ()) -> list[dict]:
+                date_key: str = "meeting_date", fields: tuple[str, ...] = ()) -> list:
     """Register rows that hold every word searched for and match the chosen committee, dates, owners, states."""
     words = search.lower().split()
     owners, states = set(owners), set(states)
     out = []
     for r in rows:
-        day = r.get(date_key) or ""
-        if committee and r.get("committee") != committee:
+        day = getattr(r, date_key) or ""
+        if committee and r.committee != committee:
             continue
         if date_from and (not day or day < date_from):
             continue
         if date_to and (not day or day > date_to):
             continue
-        if owners and (r.get("owner") or "") not in owners:
+        if owners and (getattr(r, "owner", "") or "") not in owners:
             continue
         if states and status_of(r) not in states:
             continue
         if words:
-            hay = " ".join(str(r.get(f) or "") for f in (fields or r.keys())).lower()
+            hay = " ".join(str(getattr(r, f) or "") for f in (fields or r.columns())).lower()
             if not all(w in hay for w in words):
                 continue
         out.append(r)
     return out
 
 
-def status_of(row: dict) -> str:
+def status_of(row) -> str:
     """open, complete or other: the registry's reading of the log's own status words."""
-    if row.get("status_normalised"):
-        return row["status_normalised"]
-    s = (row.get("status") or "").strip().lower().rstrip(".")
-    return "complete" if s in ("complete", "completed", "closed", "done") else "open" if s in (
-        "", "ongoing", "on-going", "in progress", "open", "outstanding", "pending") else "other"
+    return row.state.value
 
 
 DECISION_FIELDS = ("committee", "meeting_date", "minute", "title", "resolution", "vote", "item", "source")
@@ -403,32 +400,25 @@ ACTION_FIELDS = ("committee", "meeting_date", "minute", "report_title", "owner",
                  "source")
 
 
-def decisions_frame(rows: list[dict]) -> pd.DataFrame:
+def decisions_frame(rows: list) -> pd.DataFrame:
     columns = ["Meeting", "Minute", "Title", "Resolution", "Vote", "Committee", "Item", "Paper", "Pages"]
-    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Minute": r.get("minute") or "",
-                          "Title": r.get("title") or "", "Resolution": r.get("resolution") or "",
-                          "Vote": r.get("vote") or "", "Committee": r.get("committee") or "",
-                          "Item": r.get("item") or "", "Paper": r.get("source") or "",
-                          "Pages": _pages(r.get("pages") or [])} for r in rows], columns=columns)
+    return pd.DataFrame([{"Meeting": r.meeting_date or "", "Minute": r.minute or "",
+                          "Title": r.title or "", "Resolution": r.resolution or "",
+                          "Vote": r.vote or "", "Committee": r.committee or "",
+                          "Item": r.item or "", "Paper": r.source or "",
+                          "Pages": _pages(r.pages or [])} for r in rows], columns=columns)
 
 
-def actions_frame(rows: list[dict]) -> pd.DataFrame:
+def actions_frame(rows: list) -> pd.DataFrame:
     columns = ["Meeting", "Minute", "Officer", "Action", "State", "Status", "Latest comment", "Review", "Log of",
                "Report", "Committee", "Paper", "Pages"]
-    return pd.DataFrame([{"Meeting": r.get("meeting_date") or "", "Minute": r.get("minute") or "",
-                          "Officer": r.get("owner") or "", "Action": r.get("action") or "",
-                          "State": status_of(r), "Status": r.get("status") or "",
-                          "Latest comment": r.get("comments") or "", "Review": r.get("review_date") or "",
-                          "Log of": r.get("log_date") or "", "Report": r.get("report_title") or "",
-                          "Committee": r.get("committee") or "", "Paper": r.get("source") or "",
-                          "Pages": _pages(r.get("pages") or [])} for r in rows], columns=columns)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as shown, as CSV whose cells never start a spreadsheet formula (assistant.exports)."""
-    from assistant.exports import csv_bytes as safe_csv
-
-    return safe_csv(frame.to_dict("records"), list(frame.columns))
+    return pd.DataFrame([{"Meeting": r.meeting_date or "", "Minute": r.minute or "",
+                          "Officer": r.owner or "", "Action": r.action or "",
+                          "State": status_of(r), "Status": r.status or "",
+                          "Latest comment": r.comments or "", "Review": r.review_date or "",
+                          "Log of": r.log_date or "", "Report": r.report_title or "",
+                          "Committee": r.committee or "", "Paper": r.source or "",
+                          "Pages": _pages(r.pages or [])} for r in rows], columns=columns)
 
 
 def _iso(d) -> str | None:
@@ -439,7 +429,7 @@ def _register_controls(kind: str, rows: list[dict], extra: Callable[[list[dict]]
                        hint: str = "") -> dict:
     cols = st.columns([3, 2, 1.3, 1.3])
     search = cols[0].text_input("Search", key=f"{kind}-search", placeholder=hint)
-    committees = sorted({r["committee"] for r in rows if r.get("committee")})
+    committees = sorted({r.committee for r in rows if r.committee})
     committee = cols[1].selectbox("Committee", ["All committees", *committees], key=f"{kind}-committee")
     low, high = date(1990, 1, 1), date(date.today().year + 10, 12, 31)
     date_from = cols[2].date_input("From", value=None, min_value=low, max_value=high, key=f"{kind}-from",
@@ -473,17 +463,18 @@ def _register_table(kind: str, frame: pd.DataFrame, rows: list[dict], total: int
               "State": st.column_config.TextColumn(help="open, complete or other, read from the log's status")}
     event = st.dataframe(frame, hide_index=True, width="stretch", key=f"{kind}-table", on_select="rerun",
                          selection_mode="single-row", column_config=config)
-    offer_download(f"Download these {noun} (CSV)", csv_bytes(frame), f"{kind}.csv", "text/csv", f"{kind}-csv",
+    offer_download(f"Download these {noun} (CSV)", csv_bytes(rows), f"{kind}.csv", "text/csv", f"{kind}-csv",
                    private=member)
     picked = _selected_row(event)
     if picked is not None and picked < len(rows):
         r = rows[picked]
-        doc = docs.get(r["doc_id"], {})
-        page = (r.get("pages") or [1])[0] or 1
-        st.markdown(f"**{esc(r.get('source') or '')}**, page {page}")
-        show_page(doc.get("path", ""), page, r["doc_id"], registry, r.get("source") or "", doc.get("page_count"),
+        doc = docs.get(r.doc_id)
+        path = doc.path if doc else ""
+        page = (r.pages or [1])[0] or 1
+        st.markdown(f"**{esc(r.source or '')}**, page {page}")
+        show_page(path, page, r.doc_id, registry, r.source or "", doc.page_count if doc else None,
                   member=member)
-        download_paper(doc.get("path", ""), r.get("source") or "", page, key=f"{kind}-row-dl", doc_id=r["doc_id"],
+        download_paper(path, r.source or "", page, key=f"{kind}-row-dl", doc_id=r.doc_id,
                        registry=registry, member=member)
 
 
@@ -502,14 +493,14 @@ def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
     resolved_only = chosen.pop("resolved_only")
     shown = filter_rows(rows, fields=DECISION_FIELDS, **chosen)
     if resolved_only:
-        shown = [r for r in shown if r.get("resolution")]
-    docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
+        shown = [r for r in shown if r.resolution]
+    docs = {d.doc_id: d for d in registry.documents(include_restricted)}
     _register_table("decisions", decisions_frame(shown), shown, len(rows), registry, docs, "minutes",
                     include_restricted)
 
 
 def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
-    rows = registry.actions(filters_cls(include_restricted=include_restricted))
+    rows = registers.actions(registry, filters_cls(include_restricted=include_restricted))
     st.subheader("Actions")
     st.caption("Rows of the action logs: the minute, the officer, the action, the latest comment and its status.")
     if not rows:
@@ -518,14 +509,14 @@ def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
 
     def extra(rows):
         cols = st.columns(2)
-        owners = sorted({r["owner"] for r in rows if r.get("owner")})
+        owners = sorted({r.owner for r in rows if r.owner})
         return {"owners": cols[0].multiselect("Officer", owners, key="actions-owner", placeholder="Any officer"),
                 "states": cols[1].multiselect("Status", ["open", "complete", "other"], key="actions-status",
                                               placeholder="Any status")}
 
     chosen = _register_controls("actions", rows, extra, hint="Words in the action, report or comment")
     shown = filter_rows(rows, fields=ACTION_FIELDS, **chosen)
-    docs = {d["doc_id"]: d for d in registry.documents(include_restricted)}
+    docs = {d.doc_id: d for d in registry.documents(include_restricted)}
     _register_table("actions", actions_frame(shown), shown, len(rows), registry, docs, "actions",
                     include_restricted)
 
@@ -619,19 +610,19 @@ def papers_tab(assistant, settings, who: Access) -> None:
         return
     items: dict[str, list[dict]] = {}
     for row in registry.items(filters_for(include_restricted)):
-        items.setdefault(row["doc_id"], []).append(row)
+        items.setdefault(row.doc_id, []).append(row)
     find = st.text_input("Find a paper", key="papers-search", placeholder="Committee, date, file name or title")
     words = find.lower().split()
-    docs = sorted(docs, key=lambda d: (d.get("meeting_date") or "", d["source"]), reverse=True)
+    docs = sorted(docs, key=lambda d: (d.meeting_date or "", d.source), reverse=True)
     shown = 0
     for doc in docs:
-        hay = f"{doc.get('committee')} {doc.get('meeting_date')} {nice_date(doc.get('meeting_date'))} " \
-              f"{doc['source']} {doc.get('title')} {doc.get('doc_type')} " + \
-              " ".join(i["title"] or "" for i in items.get(doc["doc_id"], []))
+        hay = f"{doc.committee} {doc.meeting_date} {nice_date(doc.meeting_date)} " \
+              f"{doc.source} {doc.title} {doc.doc_type} " + \
+              " ".join(i.title or "" for i in items.get(doc.doc_id, []))
         if words and not all(w in hay.lower() for w in words):
             continue
         shown += 1
-        paper_expander(doc, items.get(doc["doc_id"], []), registry, include_restricted)
+        paper_expander(doc, items.get(doc.doc_id, []), registry, include_restricted)
     st.caption(f"{shown} of {len(docs)} papers shown, newest meetings first.")
 
 
@@ -662,41 +653,41 @@ def filters_for(include_restricted: bool):
 
 
 def paper_expander(doc: dict, items: list[dict], registry, member: bool = False) -> None:
-    kind = doc.get("doc_type") or "paper"
-    title = (f"{doc.get('committee') or 'Committee not named'} · {nice_date(doc.get('meeting_date'))} · {kind} — "
-             f"{doc['source']} ({doc.get('page_count') or '?'} pages){' · exempt' if doc.get('restricted') else ''}")
-    box = st.expander(title, key=f"paper-{doc['doc_id']}", on_change="rerun", icon=":material/folder_open:")
+    kind = doc.doc_type or "paper"
+    title = (f"{doc.committee or 'Committee not named'} · {nice_date(doc.meeting_date)} · {kind} — "
+             f"{doc.source} ({doc.page_count or '?'} pages){' · exempt' if doc.restricted else ''}")
+    box = st.expander(title, key=f"paper-{doc.doc_id}", on_change="rerun", icon=":material/folder_open:")
     with box:
         if not box.open:
             return
-        facts = [f"Title: {doc.get('title') or '—'}"]
-        if doc.get("venue"):
-            facts.append(f"Venue: {doc['venue']}")
+        facts = [f"Title: {doc.title or '—'}"]
+        if doc.venue:
+            facts.append(f"Venue: {doc.venue}")
         st.caption(esc(" · ".join(facts)))
-        if items and doc.get("meeting_date"):
+        if items and doc.meeting_date:
             offer_download("Download the meeting briefing (Markdown)",
                            lambda d=doc: meeting_briefing(registry, d, member),
-                           f"briefing-{safe_name(doc.get('committee') or 'meeting')}-{doc['meeting_date']}.md",
-                           "text/markdown", f"brief-{doc['doc_id']}", private=member,
+                           f"briefing-{safe_name(doc.committee or 'meeting')}-{doc.meeting_date}.md",
+                           "text/markdown", f"brief-{doc.doc_id}", private=member,
                            help="Each item with its pages, the recommendation, key figures, earlier decisions "
                                 "and open actions, every line cited.")
         if items:
-            frame = pd.DataFrame([{"Item": i["item"], "Title": i["title"], "Pages": _pages(i["pages"])}
+            frame = pd.DataFrame([{"Item": i.item, "Title": i.title, "Pages": _pages(i.pages)}
                                   for i in items])
             st.dataframe(frame, hide_index=True, width="stretch")
-            choice = st.selectbox("Open an item", range(len(items)), index=None, key=f"item-{doc['doc_id']}",
-                                  format_func=lambda n: f"Item {items[n]['item']}: {items[n]['title']} "
-                                                        f"(pp. {_pages(items[n]['pages'])})",
+            choice = st.selectbox("Open an item", range(len(items)), index=None, key=f"item-{doc.doc_id}",
+                                  format_func=lambda n: f"Item {items[n].item}: {items[n].title} "
+                                                        f"(pp. {_pages(items[n].pages)})",
                                   placeholder="Choose an item to see its first page")
-            page = items[choice]["pages"][0] if choice is not None else None
+            page = items[choice].pages[0] if choice is not None else None
         else:
             st.caption("No agenda items were found in this paper; choose a page to see it.")
-            page = st.number_input("Page", min_value=1, max_value=max(1, doc.get("page_count") or 1), value=None,
-                                   step=1, key=f"page-{doc['doc_id']}", placeholder="Page number")
+            page = st.number_input("Page", min_value=1, max_value=max(1, doc.page_count or 1), value=None,
+                                   step=1, key=f"page-{doc.doc_id}", placeholder="Page number")
         if page:
-            show_page(doc["path"], int(page), doc["doc_id"], registry, doc["source"], doc.get("page_count"),
+            show_page(doc.path, int(page), doc.doc_id, registry, doc.source, doc.page_count,
                       member=member)
-            download_paper(doc["path"], doc["source"], int(page), key=f"dl-{doc['doc_id']}", doc_id=doc["doc_id"],
+            download_paper(doc.path, doc.source, int(page), key=f"dl-{doc.doc_id}", doc_id=doc.doc_id,
                            registry=registry, member=member)
 
 
@@ -704,7 +695,7 @@ def meeting_briefing(registry, doc: dict, member: bool = False) -> str:
     """The briefing ``committee brief`` writes, for the meeting of this paper, built with the session's role."""
     from assistant.registers import briefing
 
-    return briefing(registry, doc["meeting_date"], doc.get("committee"), filters_for(member))
+    return briefing(registry, doc.meeting_date, doc.committee, filters_for(member))
 
 
 def merge_reports(a, b):
@@ -732,7 +723,7 @@ def ingest_uploads(assistant, settings, files, restricted: bool, member: bool = 
         return messages
     stays_exempt: list[Path] = []
     if not member:
-        exempt = {d["doc_id"] for d in assistant.registry.documents(True) if d.get("restricted")}
+        exempt = {d.doc_id for d in assistant.registry.documents(True) if d.restricted}
         stays_exempt = [p for p in keep if file_hash(p)[:32] in exempt]
         keep = [p for p in keep if p not in stays_exempt]
     total = len(keep) + len(stays_exempt)
@@ -758,7 +749,7 @@ def ingest_uploads(assistant, settings, files, restricted: bool, member: bool = 
         if path.resolve() in dropped:
             path.unlink(missing_ok=True)
     assistant.refresh()
-    visible = {d["source"] for d in assistant.registry.documents(member)}
+    visible = {d.source for d in assistant.registry.documents(member)}
     return messages + report_messages(report, visible)
 
 

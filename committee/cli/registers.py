@@ -14,29 +14,29 @@ from committee.cli.base import _iso_date, _registry, _role_filters, _settings, d
 @click.pass_context
 def items(ctx: click.Context, as_json: bool) -> None:
     """Agenda items of every ingested pack, with their page ranges."""
-    rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in _registry(ctx).items(_role_filters(ctx))]
+    rows = _registry(ctx).items(_role_filters(ctx))
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        click.echo(json.dumps([r.to_json() for r in rows], indent=1))
         return
     for r in rows:
-        click.echo(f"{r['meeting_date'] or '?':10}  {r['committee'][:24]:24}  item {r['item']:>4}  "
-                   f"pp. {r['pages'][0]}–{r['pages'][1]}  {r['title']}")
+        click.echo(f"{r.meeting_date or '?':10}  {r.committee[:24]:24}  item {r.item:>4}  "
+                   f"pp. {r.pages[0]}–{r.pages[1]}  {r.title}")
 
 
-def _emit(rows: list[dict], fmt: str, columns: list[str], text_line) -> None:
-    """Print register rows as a table for people, or JSON, CSV or Markdown for scripts and export."""
+def _emit(rows: list, fmt: str, columns: list[str], text_line) -> None:
+    """Print register records as a table for people, or JSON, CSV or Markdown for scripts and export."""
     from assistant.exports import csv_text, md_table
 
-    rows = [{k: v for k, v in r.items() if k != "doc_id"} for r in rows]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
-    elif fmt == "csv":
-        click.echo(csv_text(rows), nl=False)
-    elif fmt == "markdown":
-        click.echo(md_table(rows, columns), nl=False)
-    else:
+    if fmt == "text":
         for r in rows:
             click.echo(text_line(r))
+        return
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in rows], indent=1, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(csv_text(rows), nl=False)
+    else:
+        click.echo(md_table(rows, columns), nl=False)
 
 
 def format_options(fn):
@@ -65,9 +65,9 @@ def decisions(ctx: click.Context, query, committee, date_from, date_to, fmt, as_
     rows = decisions_about(registry, query, filters) if query else registry.decisions(filters)
     _emit(rows, "json" if as_json else fmt,
           ["committee", "meeting_date", "minute", "title", "resolution", "vote", "source", "pages"],
-          lambda r: f"{r['meeting_date'] or '?':10}  minute {r['minute']:>8}  {r['title'][:60]}  "
-                    f"[{r['vote'] or '-'}] pp. {r['pages'][0]}–{r['pages'][1]}"
-                    + (f"\n            {r['resolution'][:200]}" if r["resolution"] else ""))
+          lambda r: f"{r.meeting_date or '?':10}  minute {r.minute:>8}  {r.title[:60]}  "
+                    f"[{r.vote or '-'}] pp. {r.pages[0]}–{r.pages[1]}"
+                    + (f"\n            {r.resolution[:200]}" if r.resolution else ""))
 
 
 @main.command()
@@ -90,8 +90,8 @@ def actions(ctx: click.Context, status, owner, committee, fmt, as_json) -> None:
     _emit(rows, "json" if as_json else fmt,
           ["committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
            "log_date", "source", "pages"],
-          lambda r: f"{r['log_date'] or '?':10}  minute {r['minute']:>5}  {r['owner'] or '?':20}  "
-                    f"{r['status'] or '-':10}  {r['action'][:80]}")
+          lambda r: f"{r.log_date or '?':10}  minute {r.minute:>5}  {r.owner or '?':20}  "
+                    f"{r.status or '-':10}  {r.action[:80]}")
 
 
 @main.command()
@@ -102,10 +102,10 @@ def declarations(ctx: click.Context, councillor, fmt, as_json) -> None:
     """Declarations of interest recorded in minutes, by councillor and item."""
     rows = _registry(ctx).declarations(_role_filters(ctx))
     if councillor:
-        rows = [r for r in rows if councillor.lower() in r["councillor"].lower()]
+        rows = [r for r in rows if councillor.lower() in r.councillor.lower()]
     _emit(rows, "json" if as_json else fmt,
           ["committee", "meeting_date", "minute", "councillor", "item", "nature", "source", "pages"],
-          lambda r: f"{r['meeting_date'] or '?':10}  minute {r['minute']:>5}  {r['councillor']:20}  {r['text']}")
+          lambda r: f"{r.meeting_date or '?':10}  minute {r.minute:>5}  {r.councillor:20}  {r.text}")
 
 
 @main.command()
@@ -121,8 +121,8 @@ def lineage(ctx: click.Context, topic: str, fmt, as_json) -> None:
 
     rows = matter_lineage(_registry(ctx), topic, _role_filters(ctx))
     _emit(rows, "json" if as_json else fmt, ["date", "kind", "minute", "title", "text", "current", "source", "pages"],
-          lambda r: f"{r['date'] or '?':10}  {r['kind']:14}  {r['title'][:50]:50}  {'CURRENT ' if r['current'] else ''}"
-                    f"{r['text'][:120]}  ({r['source']}, pp. {r['pages'][0]}–{r['pages'][1]})")
+          lambda r: f"{r.date or '?':10}  {r.kind:14}  {r.title[:50]:50}  {'CURRENT ' if r.current else ''}"
+                    f"{r.text[:120]}  ({r.source}, pp. {r.pages[0]}–{r.pages[1]})")
 
 
 @main.command()
