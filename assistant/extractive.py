@@ -15,9 +15,10 @@ import numpy as np
 from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import content_terms
+from ingest.dates import MONTH_NAME
+from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.units import TABULAR, split_units
 
-NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|the (?:work|card|"
                        r"report|evaluation|team)|which)\b", re.I)
@@ -28,7 +29,7 @@ TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)
 WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
                        r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.?\s+[A-Z]", re.I)
-WHEN_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
+WHEN_WORDS = re.compile(rf"\b{MONTH_NAME}[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
 RESOLUTION_WORDS = re.compile(r"\bresolved\b|\bagreed\b|\bapprove|\brecommend|\bdelegate|\bdecision\b|\bdecided\b",
                               re.I)
 
@@ -44,27 +45,6 @@ class Unit:
     lexical: float = 0.0
 
 
-DATE_LIKE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-                       r"(?:\s+\d{4})?|\b(?:19|20)\d{2}(?:/\d{2,4}|-\d{2,4})?\b", re.I)
-FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|k\b|m\b)|\b\d{1,3}(?:,\d{3})+\b|"
-                    r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
-
-
-PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)
-
-
-def figures(text: str) -> set[str]:
-    """Figures in a text (amounts, percentages, counts); dates, years and paragraph numbers left out."""
-    text = DATE_LIKE.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
-    return {re.sub(r"[\s£,]", "", m.group(0)).lower().rstrip(".") for m in FIGURE.finditer(text)}
-
-
-def new_figures(text: str, question: str) -> set[str]:
-    """Figures in ``text`` that the question did not already state."""
-    return figures(text) - figures(question)
-
-
-MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b", re.I)
 MONEY_Q = re.compile(r"(?<!-)\b(?:cost|costs|spend|spent|saved?|savings?|pay|paid|fee|fees|price|budget|funding|£)\b",
                      re.I)
 

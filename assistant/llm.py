@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from assistant.extractive import figures
 from assistant.models import Citation
 from committee.settings import Settings
+from ingest.figures import figures
+from ingest.units import sentences
 
 NOT_FOUND = "I could not find that in the papers"
 SYSTEM = (
@@ -79,7 +80,7 @@ def check_answer(text: str, citations: list[Citation]) -> tuple[str, list[str]]:
     """(the answer with failing sentences dropped, the dropped sentences with the reason)."""
     by_number = {c.number: c for c in citations}
     kept, flagged = [], []
-    for sentence in re.split(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])", text.strip()):
+    for sentence in sentences(text, cited=True):
         if not sentence.strip():
             continue
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]

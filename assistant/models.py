@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ingest.dates import spoken
 from ingest.records import Passage  # noqa: F401  (answers are made of passages)
 
 
@@ -27,15 +28,13 @@ class Citation:
 
     def label(self) -> str:
         """"Adults Committee · 6 Sep 2018 pack · item 2 · minute 98 · pp. 6–7"."""
-        from datetime import date
 
         parts = []
         if self.committee:
             parts.append(self.committee)
         if self.meeting_date:
-            d = date.fromisoformat(self.meeting_date)
             kind = {"agenda pack": "pack", "minutes": "minutes", "agenda": "agenda"}.get(self.doc_type, "")
-            parts.append(f"{d.day} {d.strftime('%b %Y')}{' ' + kind if kind else ''}")
+            parts.append(f"{spoken(self.meeting_date, 'short')}{' ' + kind if kind else ''}")
         if self.item:
             parts.append(f"item {self.item}")
         if self.minute:

@@ -9,14 +9,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ingest.dates import MONTHS, find_dates
+from ingest.dates import MONTH_NAME, MONTHS, find_dates
 
 ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
 MINUTE = re.compile(r"\bminute\s+(?:no\.?\s*)?(\d{1,4}|R\d{4}-\d{1,4})\b", re.I)
-MONTH_YEAR = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(\d{4}))?\b", re.I)
-LAST_MONTH = re.compile(r"\blast\s+(january|february|march|april|may|june|july|august|september|october|"
-                        r"november|december)(?:'s)?\b", re.I)
+MONTH_YEAR = re.compile(rf"\b{MONTH_NAME}(?:\s+(\d{{4}}))?\b", re.I)
+LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
 INTENTS = [

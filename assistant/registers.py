@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
 
 from assistant.exports import md_text
 from assistant.terms import content_terms, stems_of
 from index.filters import Filters
 from index.registry import Registry
+from ingest.dates import spoken
+from ingest.figures import MONEY_OR_SHARE
 from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, RecommendationEntry
+from ingest.units import sentences
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -36,10 +38,7 @@ def _overlap(query_terms: list[str], text: str, rarity=None) -> float:
 
 
 def nice_date(iso: str | None) -> str:
-    if not iso:
-        return "undated"
-    d = date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return spoken(iso, "short", "undated")
 
 
 def decisions_about(registry: Registry, query: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[Decision]:
@@ -170,17 +169,14 @@ def briefing(registry: Registry, meeting: str, committee: str | None = None,
     return md_text("\n".join(out))  # paper text is never live HTML in the file
 
 
-FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")
-
-
 def key_figures(registry: Registry, doc_id: str, first: int, last: int, limit: int = 3) -> list[str]:
     """The first sentences with money or percentages in a report's opening pages, each with its page."""
     found = []
     for number in range(first, last + 1):
         text = re.sub(r"\s+", " ", registry.page_text(doc_id, number))
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        for sentence in sentences(text):
             numbers = re.findall(r"\d[\d,.]*", sentence)
-            if FIGURE.search(sentence) and 40 <= len(sentence) <= 300 and len(numbers) <= 4:
+            if MONEY_OR_SHARE.search(sentence) and 40 <= len(sentence) <= 300 and len(numbers) <= 4:
                 found.append(f"{sentence.strip()} (p. {number})")
             if len(found) >= limit:
                 return found

@@ -12,13 +12,14 @@ import re
 from dataclasses import replace
 
 from assistant.query import Question
-from assistant.terms import Rarity, content_terms, stem, stems_of
+from assistant.terms import Rarity, content_terms, stems_of
 from index.dense import ExactVectors
 from index.filters import Filters
 from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import VectorStore
 from ingest.records import Hit, Passage
+from ingest.words import stem
 
 RRF_K = 60
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
@@ -187,7 +188,7 @@ class HybridRetriever:
 
 def content_terms_raw(text: str) -> list[str]:
     """Unstemmed content words for the FTS query (FTS5 stems them itself; BM25 weighs common ones down)."""
-    from assistant.terms import tokens
+    from ingest.words import tokens
 
     return tokens(text)
 

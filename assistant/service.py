@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Iterator
 
 from assistant import extractive, registers
@@ -21,6 +20,8 @@ from assistant.retrieve import HybridRetriever, sub_questions
 from assistant.terms import content_terms, stems_of
 from committee.settings import Settings
 from index.filters import Filters
+from ingest.dates import spoken
+from ingest.figures import new_figures
 from ingest.run import Library
 
 ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
@@ -29,10 +30,7 @@ LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at mo
 
 
 def _nice_date(iso: str | None) -> str:
-    if not iso:
-        return "an unknown date"
-    d = date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B %Y')}"
+    return spoken(iso)
 
 
 class Assistant:
@@ -149,7 +147,7 @@ class Assistant:
         if best_passage < ABSTAIN_COVERAGE:
             return True
         if question.intent == "figure":
-            with_figure = [u for u in chosen if extractive.new_figures(u.text, question.search_text)
+            with_figure = [u for u in chosen if new_figures(u.text, question.search_text)
                            and extractive.answers_money(question.text, u.text)]
             if not with_figure:
                 return True

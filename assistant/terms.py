@@ -3,46 +3,17 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.lexical import porter_stem
+from ingest.words import WORD, stem, tokens
 
 if TYPE_CHECKING:
     from index.registry import Registry
 
-STOPWORDS = set("""
-a about above after again against all also am an and any are as at be because been before being below between both
-but by can could did do does doing down during each few for from further had has have having he her here hers how
-i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own
-same she should so some such than that the their them then there these they this those through to too under until
-up very was we were what when where which while who whom why will with would you your yours did does done get got
-tell say said says much many per please give show list
-""".split())
 # words that appear in nearly every question about committee papers and say little about which passage answers it
 GENERIC = {"committee", "council", "meeting", "papers", "paper", "report", "pack", "agenda", "item", "minute",
            "minutes"}
-WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]|\d[\d,.]*\d|\d", re.I)
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    return porter_stem(word.lower()) if not word[0].isdigit() else word
-
-
-def tokens(text: str) -> list[str]:
-    out = []
-    for w in WORD.findall(text):
-        w = w.lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
-            if part and part not in STOPWORDS:
-                out.append(part)
-    return out
-
-
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of a question, generic committee words removed, in order, unique."""
     seen = []

@@ -15,24 +15,18 @@ which is always current.
 """
 from __future__ import annotations
 
-import re
-import threading
-import unicodedata
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 
 from index.registry import Registry
 from index.saved import SavedByGeneration
 from ingest.records import Hit
+from ingest.words import fts_words, porter_stem
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 COLUMN_WEIGHTS = (1.0, 0.3)  # text, title: the weights the FTS query gives bm25(chunk_fts, 0.0, 1.0, 0.3)
-WORD = re.compile(r"[^\W_]+")  # letters and digits, single ones too ("item 5", "2.4"), as FTS5's unicode61
-DIACRITICS = re.compile("[\u0300-\u036f]")
-_THREAD = threading.local()  # a PyStemmer stemmer may not be shared between threads
 BATCH = 4096  # chunks tokenized at a time while building (bounds the memory the token lists take)
 
 
@@ -115,7 +109,7 @@ class LexicalIndex:
         if loaded is None:
             return None
         model = loaded.value
-        words = list(dict.fromkeys(porter_stem(w) for w in _words(text)))
+        words = list(dict.fromkeys(porter_stem(w) for w in fts_words(text)))
         ids = [model.vocab_dict[w] for w in words if w in model.vocab_dict]
         if not ids or (every_word and len(ids) < len(words)):
             return []
@@ -142,28 +136,8 @@ class _Vocabulary:
 
     def ids(self, text: str) -> list[int]:
         known = self._known
-        return [known[w] if w in known else self._add(w) for w in _words(text)]
+        return [known[w] if w in known else self._add(w) for w in fts_words(text)]
 
     def _add(self, word: str) -> int:
         term = self._known[word] = self.stems.setdefault(porter_stem(word), len(self.stems))
         return term
-
-
-def _words(text: str) -> list[str]:
-    """Words as FTS5's unicode61 tokenizer splits and folds them: runs of letters and digits, lower case,
-    Latin diacritics removed."""
-    text = text.lower()
-    if not text.isascii():
-        text = DIACRITICS.sub("", unicodedata.normalize("NFD", text))
-    return WORD.findall(text)
-
-
-def porter_stem(word: str) -> str:
-    """Porter's stem of a lower-case word as SQLite's porter tokenizer gives it (C speed, ~1 µs): a word of one or two letters as it is, and its two
-    departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
-    if len(word) <= 2:
-        return word
-    if not hasattr(_THREAD, "stemmer"):
-        _THREAD.stemmer = Stemmer.Stemmer("porter")
-    stem = _THREAD.stemmer.stemWord(word)
-    return stem[:-1] if stem.endswith(("logi", "bli")) else stem

@@ -24,20 +24,7 @@ from ingest.classify import DOC_TYPE_WORDS
 from ingest.models import Body, Override, ParsedPaper, RestrictionReview
 from ingest.records import Hit, Passage
 from ingest.units import unit_spans
-
-
-def _fts_query(text: str, joiner: str = " OR ") -> str:
-    """An FTS5 query of every word or figure: OR'd by default, a forgiving query whose overlap BM25 ranks;
-    joined by AND for a short part of a question, whose words should all be there."""
-    terms = re.findall(r"[£$]?\d[\d,.]*%?|[A-Za-z][A-Za-z'’\-]+", text)
-    cleaned = []
-    for t in terms:
-        t = t.strip(".,").replace("’", "'")
-        t = re.sub(r"[£$%]", "", t)
-        if len(t) < 2 and not t.isdigit():
-            continue
-        cleaned.append('"' + t.replace('"', "") + '"')
-    return joiner.join(dict.fromkeys(cleaned))
+from ingest.words import fts_query
 
 
 class Registry(RegisterReads):
@@ -344,7 +331,7 @@ class Registry(RegisterReads):
         """(chunk_id, bm25 score) best first over every chunk, or over those ``filters`` admit (joining each
         match to its chunk and paper, which costs more than the BM25 scoring itself); ``every_word`` matches only
         chunks holding all the words."""
-        query = _fts_query(text, " AND " if every_word else " OR ")
+        query = fts_query(text, " AND " if every_word else " OR ")
         if not query:
             return []
         if filters is None:

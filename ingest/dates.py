@@ -10,11 +10,12 @@ MONTHS = {m: i + 1 for i, m in enumerate(
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(\d{{4}})\b", re.I)
-MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+# a month's name or abbreviation, as one group (the one month pattern: questions and answers use it too)
+MONTH_NAME = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}\.?,?\s+(\d{{4}})\b", re.I)
+MONTH_DAY_YEAR = re.compile(rf"\b{MONTH_NAME}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b", re.I)
+MONTH_YEAR = re.compile(rf"\b{MONTH_NAME}\s+(\d{{4}})\b", re.I)
 
 
 def _make(y: int, m: int, d: int) -> date | None:
@@ -45,3 +46,15 @@ def find_dates(text: str) -> list[tuple[int, date]]:
 def first_date(text: str) -> date | None:
     dates = find_dates(text)
     return dates[0][1] if dates else None
+
+
+def spoken(iso: str | None, month: str = "long", missing: str = "an unknown date") -> str:
+    """An ISO date as people write it: "6 September 2018" (``month="short"``: "6 Sep 2018"); ``missing`` when
+    there is none, and the text itself when it is not an ISO date."""
+    if not iso:
+        return missing
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B %Y' if month == 'long' else '%b %Y')}"

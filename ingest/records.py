@@ -206,14 +206,10 @@ class Passage:
     @property
     def about(self) -> str:
         """Words naming where the passage sits: paper title and kind, file name, meeting date, item, section."""
-        from datetime import date
-
         from ingest.classify import DOC_TYPE_WORDS
+        from ingest.dates import spoken
 
-        when = ""
-        if self.meeting_date:
-            d = date.fromisoformat(self.meeting_date)
-            when = f"{d.day} {d.strftime('%B %Y')}"
+        when = spoken(self.meeting_date, missing="")
         return (f"{self.doc_title} {DOC_TYPE_WORDS.get(self.doc_type, '')} "
                 f"{self.source.rsplit('.', 1)[0].replace('-', ' ')} {when} {self.item_title} {self.section}")
 

@@ -12,7 +12,16 @@ TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
 BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
 FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
+CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
+
+
+def sentences(text: str, cited: bool = False) -> list[str]:
+    """The sentences of a text, its line breaks read as spaces (the one sentence rule: ingest stores each
+    sentence's span with its vector, and answers and briefings quote whole ones). ``cited``: an answer's
+    text, whose sentences may end in citation marks."""
+    flat = text.strip() if cited else re.sub(r"\s+", " ", text).strip()
+    return [s for s in (CITED_SENTENCE_END if cited else SENTENCE_END).split(flat) if s.strip()]
 
 
 def split_units(text: str) -> list[str]:

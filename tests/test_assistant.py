@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import PACK_2018
 
-from assistant.terms import stem
+from ingest.words import stem
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +242,7 @@ def test_dense_search_is_exact_over_the_saved_vectors_and_the_same_in_every_proc
 
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
     from assistant.retrieve import COMMON_SHARE, NEVER_SHARE
-    from assistant.terms import tokens
+    from ingest.words import tokens
 
     retriever = assistant.retriever
     question = "What did the council decide about the tender for extra care housing at Hauxton and Willow Court?"

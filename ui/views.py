@@ -27,7 +27,9 @@ import streamlit as st
 from assistant import registers
 from assistant.exports import csv_bytes, md_text
 from assistant.models import Answer, Citation
-from assistant.terms import WORD, content_terms, stem
+from assistant.terms import content_terms
+from ingest.dates import spoken
+from ingest.words import WORD, stem
 from ui import access
 from ui.access import Access
 
@@ -98,13 +100,7 @@ def pages_text(pages: list[int]) -> str:
 
 
 def nice_date(iso: str | None) -> str:
-    if not iso:
-        return "undated"
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return spoken(iso, "short", "undated")
 
 
 # ---- the conversation -----------------------------------------------------------------------------

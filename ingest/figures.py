@@ -1,0 +1,28 @@
+"""Figures as papers print them: amounts, percentages and counts, told apart from dates, years and paragraph
+numbers ("3.2 The budget of £6.51m for 2019/20" holds one figure, £6.51m)."""
+from __future__ import annotations
+
+import re
+
+from ingest.dates import MONTH_NAME
+
+# anything that reads as a number in a sentence, money first
+NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
+DATE_LIKE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}[a-z]*\.?"
+                       r"(?:\s+\d{4})?|\b(?:19|20)\d{2}(?:/\d{2,4}|-\d{2,4})?\b", re.I)
+FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|k\b|m\b)|\b\d{1,3}(?:,\d{3})+\b|"
+                    r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
+PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)
+MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b", re.I)
+MONEY_OR_SHARE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")  # what a key figure of a report is
+
+
+def figures(text: str) -> set[str]:
+    """Figures in a text (amounts, percentages, counts); dates, years and paragraph numbers left out."""
+    text = DATE_LIKE.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
+    return {re.sub(r"[\s£,]", "", m.group(0)).lower().rstrip(".") for m in FIGURE.finditer(text)}
+
+
+def new_figures(text: str, question: str) -> set[str]:
+    """Figures in ``text`` that the question did not already state."""
+    return figures(text) - figures(question)

@@ -1,0 +1,83 @@
+"""Words, the one home of how text is cut into them, for the three readers that must agree:
+
+* ``fts_words`` cuts text as SQLite FTS5's unicode61 tokenizer does (runs of letters and digits, lower case,
+  diacritics removed); with ``porter_stem`` it gives the terms of FTS5's porter index, so the saved bm25s copy
+  (index/lexical.py) scores exactly as FTS5 does;
+* ``fts_query`` turns a question into an FTS5 MATCH expression of its words and figures;
+* ``tokens`` and ``stem`` give a question's content words (assistant/terms.py weighs and filters them).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+FTS_WORD = re.compile(r"[^\W_]+")  # letters and digits, single ones too ("item 5", "2.4"), as FTS5's unicode61
+DIACRITICS = re.compile("[\u0300-\u036f]")
+_THREAD = threading.local()  # a PyStemmer stemmer may not be shared between threads
+
+STOPWORDS = set("""
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers how
+i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own
+same she should so some such than that the their them then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your yours did does done get got
+tell say said says much many per please give show list
+""".split())
+
+
+def fts_words(text: str) -> list[str]:
+    """Words as FTS5's unicode61 tokenizer splits and folds them: runs of letters and digits, lower case,
+    Latin diacritics removed."""
+    text = text.lower()
+    if not text.isascii():
+        text = DIACRITICS.sub("", unicodedata.normalize("NFD", text))
+    return FTS_WORD.findall(text)
+
+
+def porter_stem(word: str) -> str:
+    """Porter's stem of a lower-case word as SQLite's porter tokenizer gives it (C speed, ~1 µs): a word of one or two letters as it is, and its two
+    departures from the original algorithm ("-logi" to "-log", "-bli" to "-bl")."""
+    if len(word) <= 2:
+        return word
+    if not hasattr(_THREAD, "stemmer"):
+        _THREAD.stemmer = Stemmer.Stemmer("porter")
+    stem = _THREAD.stemmer.stemWord(word)
+    return stem[:-1] if stem.endswith(("logi", "bli")) else stem
+
+
+def fts_query(text: str, joiner: str = " OR ") -> str:
+    """An FTS5 query of every word or figure: OR'd by default, a forgiving query whose overlap BM25 ranks;
+    joined by AND for a short part of a question, whose words should all be there."""
+    terms = re.findall(r"[£$]?\d[\d,.]*%?|[A-Za-z][A-Za-z'’\-]+", text)
+    cleaned = []
+    for t in terms:
+        t = t.strip(".,").replace("’", "'")
+        t = re.sub(r"[£$%]", "", t)
+        if len(t) < 2 and not t.isdigit():
+            continue
+        cleaned.append('"' + t.replace('"', "") + '"')
+    return joiner.join(dict.fromkeys(cleaned))
+
+
+WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]|\d[\d,.]*\d|\d", re.I)
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return porter_stem(word.lower()) if not word[0].isdigit() else word
+
+
+def tokens(text: str) -> list[str]:
+    out = []
+    for w in WORD.findall(text):
+        w = w.lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
+            if part and part not in STOPWORDS:
+                out.append(part)
+    return out
