@@ -5,7 +5,7 @@
 Tabs: Chat (answers with citations to meeting, item, minute and page), Papers (upload and
 ingest, agenda items with page ranges), Decisions and Actions (searchable registers, CSV).
 The sidebar's filters apply to every question until they are changed. What is drawn lives in
-ui/views.py; this file wires settings, the cached assistant and the chat loop together.
+ui/ (chat, pages, papers, registers, signin, text); this file wires settings, the cached assistant and the chat loop together.
 
 Who sees what: the sidebar signs users in (COMMITTEE_AUTH=open|password|oidc, see ui/access.py)
 and every read below (questions, registers, the papers list, page images, downloads, the export) runs
@@ -22,8 +22,9 @@ import streamlit as st
 
 from committee.settings import Settings
 from index.filters import Filters
-from ui import access, views
-from ui.views import Turn, esc
+from ui import access, chat, pages, papers, registers, signin, text
+from ui.chat import Turn
+from ui.text import esc
 
 log = logging.getLogger("committee.app")
 ALL_COMMITTEES, ALL_TYPES = "All committees", "All types of paper"
@@ -73,16 +74,16 @@ except Exception as exc:  # a locked store, a missing model, an unreachable Chro
     st.stop()
 
 registry = assistant.registry
-st.html(views.CSS)
+st.html(text.CSS)
 
 # ---- sidebar: who is asking, and what every question searches ------------------------------------------
 with st.sidebar:
     st.header("Committee papers")
     library_slot = st.container()
-    who = views.account_panel(auth, access.open_upload(settings.open_upload))
+    who = signin.account_panel(auth, access.open_upload(settings.open_upload))
 member = who.member  # every read of the registry, the stores and the pages below uses this, per session
 if st.session_state.get("turns-owner") != who.owner:  # someone else, or other rights: start afresh
-    views.forget_session()
+    signin.forget_session()
     clear_filters()  # a committee or type only exempt papers have is not offered any more
     st.session_state["turns-owner"] = who.owner
 docs = registry.documents(member)
@@ -126,7 +127,7 @@ with st.sidebar:
 st.title("Committee papers")
 st.caption("Ask about agenda packs, minutes, reports and action logs. Every answer cites the meeting, agenda item, "
            "minute and page, so it can be checked in seconds.")
-chat, papers, decisions, actions = st.tabs(["Chat", "Papers", "Decisions", "Actions"], key="page",
+chat_tab, papers_tab, decisions_tab, actions_tab = st.tabs(["Chat", "Papers", "Decisions", "Actions"], key="page",
                                            on_change="rerun")
 
 
@@ -134,7 +135,7 @@ def answer_question(question: str) -> None:
     """Ask, show the answer as it comes (streamed when an LLM writes it), and keep it in the conversation."""
     turn = Turn(question=question, filters=filters.describe())
     index = len(turns)
-    views.show_question(question)
+    chat.show_question(question)
     with st.chat_message("assistant"):
         slot = st.empty()
         history = [t.question for t in turns if not t.error]
@@ -150,25 +151,25 @@ def answer_question(question: str) -> None:
             turn.answer = answer
         except Exception as exc:
             log.exception("question failed: %s", question)
-            turn.error = views.readable_error(exc, settings.llm, settings.llm_base_url)
+            turn.error = chat.readable_error(exc, settings.llm, settings.llm_base_url)
         with slot.container():
-            views.show_answer(index, turn, registry, member)
+            chat.show_answer(index, turn, registry, member)
     turns.append(turn)
 
 
-if chat.open:
-    with chat:
+if chat_tab.open:
+    with chat_tab:
         if not docs:
-            st.info(views.EMPTY_LIBRARY, icon=":material/upload_file:")
+            st.info(text.EMPTY_LIBRARY, icon=":material/upload_file:")
         intro = st.empty()
         if docs and not turns:
             intro.markdown("Ask about a decision, a figure, an action, or where something sits in a pack. Answers "
                            "quote the papers and cite where each sentence comes from; follow-up questions can build "
                            "on earlier ones. The filters on the left apply to every question.")
         for i, turn in enumerate(turns):
-            views.show_question(turn.question)
+            chat.show_question(turn.question)
             with st.chat_message("assistant"):
-                views.show_answer(i, turn, registry, member)
+                chat.show_answer(i, turn, registry, member)
         live = st.container()
     prompt = st.chat_input("Ask a question about the papers" if docs else "Add papers on the Papers tab first",
                            disabled=not docs, key="question", max_chars=2000)
@@ -177,21 +178,21 @@ if chat.open:
         with live:
             answer_question(prompt.strip())
 
-if papers.open:
-    with papers:
-        views.papers_tab(assistant, settings, who)
+if papers_tab.open:
+    with papers_tab:
+        papers.papers_tab(assistant, settings, who)
 
-if decisions.open:
-    with decisions:
-        views.decisions_tab(registry, member, Filters)
+if decisions_tab.open:
+    with decisions_tab:
+        registers.decisions_tab(registry, member, Filters)
 
-if actions.open:
-    with actions:
-        views.actions_tab(registry, member, Filters)
+if actions_tab.open:
+    with actions_tab:
+        registers.actions_tab(registry, member, Filters)
 
 with conversation_slot:
     if turns:
-        views.offer_download("Export conversation (Markdown)", lambda: views.conversation_markdown(turns, who.role),
+        pages.offer_download("Export conversation (Markdown)", lambda: chat.conversation_markdown(turns, who.role),
                              f"committee-conversation-{date.today().isoformat()}.md", "text/markdown", "export",
                              private=who.member)  # a member's answers may quote exempt papers: never by URL
         st.button("New conversation", on_click=new_conversation, icon=":material/restart_alt:")

@@ -11,29 +11,24 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from assistant import extractive, registers
+from assistant import extractive
 from assistant import llm as llm_backend
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
+from assistant.register_answers import RegisterAnswers, _nice_date
 from assistant.retrieve import HybridRetriever, sub_questions
 from assistant.terms import content_terms, stems_of
 from committee.settings import Settings
 from index.filters import Filters
-from ingest.dates import spoken
 from ingest.figures import new_figures
 from ingest.run import Library
 
 ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
 FIGURE_COVERAGE = 0.45  # ... and that a sentence with a new figure must hold, with its paper and item titles
-LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
 
 
-def _nice_date(iso: str | None) -> str:
-    return spoken(iso)
-
-
-class Assistant:
+class Assistant(RegisterAnswers):
     def __init__(self, settings: Settings, library: Library | None = None):
         self.settings = settings
         self.library = library or Library(settings)
@@ -199,245 +194,14 @@ class Assistant:
                                 path=p.path, doc_id=p.doc_id))
         return out
 
-    def _passage_for(self, filters: Filters, doc_id: str, first: int, last: int, needle: str, minute: str | None = None) -> Passage | None:
-        """The chunk of a paper that holds a register row's text (so the row can be cited to its page)."""
-        found = self.registry.chunks_by_id(self.registry.chunk_ids_in_pages(doc_id, first, last, filters))
-        probe = re.sub(r"\s+", " ", needle).lower()[:40]
-        candidates = [replace(r, score=1.0) for r in found.values()]
-        for p in candidates:
-            if probe and probe in re.sub(r"\s+", " ", p.text).lower() and (minute is None or p.minute == minute):
-                return p
-        for p in candidates:
-            if minute is not None and p.minute == minute:
-                return p
-        return candidates[0] if candidates else None
 
-    def _from_registers(self, question: Question, filters: Filters,
-                        passages: list[Passage]) -> tuple[list[str], list[Passage]]:
-        """Register rows (actions, resolutions) that answer the question, as cited lines."""
-        terms = content_terms(question.search_text)
-        cover = self.retriever.coverage
-        # rows of the papers retrieval found: the whole library's registers are too many to score per question
-        docs = {p.doc_id for p in passages}
-        lines: list[str] = []
-        cited: list[Passage] = []
-        listed = self._register_lists(question, filters, lines, cited)
-        if question.intent == "action" and not listed:
-            rows = registers.actions(self.registry, filters, docs)
-            scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
-                             for r in rows), key=lambda t: -t[0])
-            for score, row in scored[:2]:
-                if score < 0.45 or (lines and score < scored[0][0] * 0.9):
-                    break
-                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
-                if p is None:
-                    continue
-                n = _cite(cited, p)
-                status = row.status or "not stated in the log"
-                lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
-                             f"{_nice_date(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
-                             f"Status: {status}. Latest comment ({_nice_date(row.log_date)} log): "
-                             f"{row.comments or 'none'} [{n}]")
-        if not listed and (question.intent in ("resolution", "when") or question.minute):
-            rows = [r for r in self.registry.decisions(filters, docs) if r.resolution]
-            if question.minute:
-                rows = [r for r in rows if r.minute == question.minute] or rows
-            window = question.date_window()
-            if window:
-                rows = [r for r in rows if window[0] <= (r.meeting_date or "") <= window[1]] or rows
-            scored = sorted(((cover(terms, f"{r.title} {r.resolution} {_nice_date(r.meeting_date)}"), r)
-                             for r in rows), key=lambda t: -t[0])
-            for score, row in scored[:1]:
-                if score < 0.45:
-                    break
-                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
-                if p is None:
-                    continue
-                n = _cite(cited, p)
-                lines.append(f"Minute {row.minute} ({row.title}), meeting of {_nice_date(row.meeting_date)}: "
-                             f"{row.resolution} [{n}]")
-                self._lineage_lines(row, filters, lines, cited)
-        if not listed and RECOMMENDATION_Q.search(question.text):
-            rows = self.registry.recommendations(filters, docs)
-            scored = sorted(((cover(terms, f"{r.item_title} {r.recommendation}"), r) for r in rows),
-                            key=lambda t: -t[0])
-            if scored and scored[0][0] >= 0.45:
-                row = scored[0][1]
-                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.recommendation[:40])
-                if p is not None:
-                    n = _cite(cited, p)
-                    lines.append(f"Item {row.item} ({row.item_title}) of the {_nice_date(row.meeting_date)} "
-                                 f"papers asks: {row.recommendation} [{n}]")
-        if question.intent == "agenda" and not listed:
-            self._agenda_lines(question, filters, terms, lines, cited)
-        return lines, cited
-
-    def _register_lists(self, question: Question, filters: Filters, lines: list[str], cited: list[Passage]) -> bool:
-        """Questions that ask for a list ("which actions are still open?", "what actions does Stephen
-        Howarth have?", "what have we decided about extra care?") are answered from the complete registers."""
-        text = question.text
-        if ACTION_LIST.search(text):
-            status = "open" if re.search(r"\b(open|outstanding|ongoing|still)\b", text, re.I) else \
-                "complete" if re.search(r"\b(complete[d]?|closed|done)\b", text, re.I) else "all"
-            owner = next((o for o in registers.owners(self.registry, filters)
-                          if re.search(rf"\b{re.escape(o.split()[-1])}\b", text, re.I)), None)
-            rows = registers.actions_where(self.registry, filters, status=status, owner=owner)
-            label = f"{status} actions" if status != "all" else "actions"
-            if owner:
-                label += f" for {owner}"
-            lines.append(f"{len(rows)} {label} in the action logs:" if rows else f"No {label} in the action logs.")
-            for row in rows[:10]:
-                self._cite_action(row, filters, lines, cited)
-            return True
-        if DECISION_LIST.search(text):
-            topic = DECISION_LIST.sub(" ", text)
-            rows = registers.decisions_about(self.registry, topic, filters)
-            if not rows:
-                return False
-            lines.append(f"{len(rows)} decisions found in the minutes, oldest first:")
-            for row in rows[:10]:
-                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
-                if p is not None:
-                    n = _cite(cited, p)
-                    lines.append(f"- Minute {row.minute} ({row.title}), {_nice_date(row.meeting_date)}: "
-                                 f"{row.resolution} [{n}]")
-            return True
-        return False
-
-    def _lineage_lines(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
-        """Other resolutions of the same committee on the same matter, so the answer says which one is current;
-        the latest LINEAGE_LINES of them (a matter that returns every year would otherwise fill the answer)."""
-        committee_filters = replace(filters, committee=filters.committee or row.committee)
-        events = [e for e in registers.lineage(self.registry, row.title, committee_filters, threshold=0.75)
-                  if e.kind == "resolution"]
-        if len(events) < 2:
-            return
-        others = [e for e in events if (e.doc_id, e.minute) != (row.doc_id, row.minute)]
-        for e in others[-LINEAGE_LINES:]:
-            p = self._passage_for(filters, e.doc_id, e.pages[0], e.pages[1], e.text, e.minute)
-            if p is None:
-                continue
-            n = _cite(cited, p)
-            when = "later" if (e.date or "") > (row.meeting_date or "") else "earlier"
-            current = " This is the current decision." if e.current else ""
-            lines.append(f"On the same matter, {when}: minute {e.minute} ({_nice_date(e.date)}): "
-                         f"{e.text[:300]} [{n}]{current}")
-
-    def _cite_action(self, row: dict, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
-        p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
-        if p is None:
-            return
-        n = _cite(cited, p)
-        history = registers.action_history(self.registry, row)
-        earlier = [h for h in history if (h.log_date or "") < (row.log_date or "")]
-        trail = "; earlier: " + "; ".join(f"{h.status or 'no status'} ({_nice_date(h.log_date)})"
-                                          for h in earlier) if earlier else ""
-        lines.append(f"- Minute {row.minute} ({row.report_title}, meeting of {_nice_date(row.meeting_date)}): "
-                     f"{row.action} Officer: {row.owner or 'not named'}. Status: "
-                     f"{row.status or 'not stated in the log'}. Latest comment ({_nice_date(row.log_date)} log): "
-                     f"{row.comments or 'none'}{trail} [{n}]")
-
-    def _meetings(self, question: Question, filters: Filters) -> list[dict]:
-        """Agenda packs, agendas and minutes of the meeting(s) the question points at."""
-        docs = [d for d in self.registry.documents(filters.include_restricted)
-                if d.doc_type in ("agenda pack", "agenda", "minutes")]
-        window = question.date_window()
-        if question.exact_dates:
-            docs = [d for d in docs if d.meeting_date in question.exact_dates] or docs
-        elif window:
-            # "the September 2018 pack": the meeting in that month
-            docs = [d for d in docs if (d.meeting_date or "")[:7] == window[0][:7]] or \
-                [d for d in docs if window[0] <= (d.meeting_date or "") <= window[1]]
-        if question.committee:
-            docs = [d for d in docs if d.committee == question.committee] or docs
-        return docs
-
-    def _agenda_lines(self, question: Question, filters: Filters, terms: list[str], lines: list[str],
-                      cited: list[Passage]) -> None:
-        """Where a paper sits in a pack, where a meeting is held, when the minuted meeting took place."""
-        docs = self._meetings(question, filters)
-        if not docs or len(docs) > 3:
-            return
-        ids = {d.doc_id for d in docs}
-        cover = self.retriever.coverage
-        if re.search(r"\bitem\b|\bpages?\b|\bwhere in\b", question.text, re.I):
-            items = [r for r in self.registry.items(filters) if r.doc_id in ids]
-            scored = sorted(((cover(terms, f"{r.title} item {r.item}"), r) for r in items), key=lambda t: -t[0])
-            if scored and scored[0][0] >= 0.3:
-                row = scored[0][1]
-                doc = next(d for d in docs if d.doc_id == row.doc_id)
-                p = self._passage_for(filters, row.doc_id, 1, row.pages[0] - 1, row.title[:30]) or \
-                    self._passage_for(filters, row.doc_id, row.pages[0], row.pages[0], "")
-                if p is not None:
-                    n = _cite(cited, p)
-                    lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} "
-                                 f"{doc.doc_type}: {row.title}, pages {row.pages[0]}–{row.pages[1]} "
-                                 f"[{n}]")
-        if re.search(r"\bminutes\b", question.text, re.I):
-            minutes = [r for r in self.registry.decisions(filters) if r.doc_id in ids]
-            if minutes:
-                first = min(minutes, key=lambda r: r.pages[0])
-                p = self._minutes_opening(filters, first.doc_id, first.pages[0])
-                if p is not None:
-                    n = _cite(cited, p)
-                    opening = " ".join(extractive.split_units(p.text)[:4])
-                    lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first.meeting_date)}: "
-                                 f"{opening} [{n}]")
-        elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
-            doc = docs[0]
-            if doc.venue:
-                p = self._passage_for(filters, doc.doc_id, 1, 3, doc.venue[:30])
-                if p is not None:
-                    n = _cite(cited, p)
-                    times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
-                    when = f" at {times[0]}" if times else ""
-                    lines.append(f"The {doc.committee} meeting of {_nice_date(doc.meeting_date)}{when} "
-                                 f"is held at: {doc.venue} [{n}]")
-
-    def _completed(self, passage: Passage, filters: Filters) -> Passage:
-        """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
-        if re.search(r"[.!?:;)]\s*$", passage.text):
-            return passage
-        following = self.registry.next_chunk_id(passage.chunk_id, filters)
-        if following is None:
-            return passage
-        nxt = self.registry.chunks_by_id([following])[following]
-        lines = nxt.text.splitlines()
-        own = passage.text.splitlines()
-        if lines and own and lines[0] == own[-1]:  # the chunker repeats one line of overlap
-            lines = lines[1:]
-        tail = []
-        for line in lines[:8]:
-            tail.append(line)
-            if re.search(r"[.!?]\s*$", line):
-                break
-        if not tail:
-            return passage
-        return replace(passage, text=passage.text + "\n" + "\n".join(tail), last_page=max(
-            passage.last_page, nxt.first_page if len(tail) < len(lines) else nxt.last_page))
-
-    def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
-        """The first passage of the minutes that start on ``page`` (date, time, who was present)."""
-        ids = self.registry.chunk_ids_in_pages(doc_id, page, page, filters)[:1]
-        found = self.registry.chunks_by_id(ids)
-        return replace(found[ids[0]], score=1.0) if found else None
-
-
-RECOMMENDATION_Q = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
-                              r"\bwhat does item\b", re.I)
-ACTION_LIST = re.compile(r"\b(?:which|what|list|all|any)\b[^?]{0,40}\bactions\b(?!\s+(?:on|about)\b)|"
-                         r"\bactions\s+(?:does|do|has|have|are|is)\b", re.I)
-DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+committee)?)\s+"
-                           r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
-                           r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
 
 
 def _months_in(text: str) -> set[int]:
-    from ingest.dates import MONTHS
+    from ingest.dates import MONTH_NAME, MONTHS
 
-    return {MONTHS[m.lower()[:3]] for m in re.findall(
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", text, re.I)}
+    return {MONTHS[m.lower()[:3]] for m in re.findall(rf"\b{MONTH_NAME}[a-z]*\b", text, re.I)}
 
 
 def head_terms(question: str) -> set[str]:
@@ -456,15 +220,6 @@ class _Draft:
     prompt: str
     filters: Filters
     question: Question
-
-
-def _cite(cited: list[Passage], passage: Passage) -> int:
-    """The citation number of ``passage``, adding it once."""
-    for n, p in enumerate(cited, start=1):
-        if p.chunk_id == passage.chunk_id:
-            return n
-    cited.append(passage)
-    return len(cited)
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

@@ -39,7 +39,7 @@ class Registry(RegisterReads):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=60000")
         migrate(self.db)
-        self._lists: dict[tuple, list[dict]] = {}  # whole register lists, until the database changes
+        self._lists: dict[tuple, list] = {}  # whole register lists (typed records), until the database changes
         self._lists_version: tuple[int, int] | None = None
 
     # ---- writing -------------------------------------------------------------------------------

@@ -137,11 +137,11 @@ def test_upload_permission_and_modes():
 def fresh_throttle():
     """The sign-in throttle is shared by every session of the process (st.cache_resource), so also by the AppTests
     of one pytest run: each test starts with no failures counted."""
-    from ui import views
+    from ui import signin
 
-    views.sign_in_throttle.clear()
+    signin.sign_in_throttle.clear()
     yield
-    views.sign_in_throttle.clear()
+    signin.sign_in_throttle.clear()
 
 
 def private_download(at, label: str) -> list[str]:
@@ -540,7 +540,7 @@ def test_a_refused_sign_in_is_not_checked_and_reads_the_same_for_every_user(env,
     with the name and the address but never the password."""
     import logging
 
-    from ui import views
+    from ui import signin
 
     clock = FakeClock()
     checked: list[str] = []
@@ -555,7 +555,7 @@ def test_a_refused_sign_in_is_not_checked_and_reads_the_same_for_every_user(env,
     said, throttles = {}, {}
     for name in ("mia", "nobody"):
         throttle = throttles[name] = access.SignInThrottle(clock)
-        monkeypatch.setattr(views, "sign_in_throttle", lambda t=throttle: t)
+        monkeypatch.setattr(signin, "sign_in_throttle", lambda t=throttle: t)
         checked.clear()
         at = run(committee_users=USERS)
         with caplog.at_level(logging.WARNING, logger="committee.access"):
@@ -572,7 +572,7 @@ def test_a_refused_sign_in_is_not_checked_and_reads_the_same_for_every_user(env,
     assert "failed sign-in for 'mia' from unknown" in logged and "'nobody'" in logged
     assert "wrong-" not in logged and "member-pass" not in logged
     clock.now += access.SignInThrottle.FIRST_WAIT_S  # the wait is over: the right password signs mia in
-    monkeypatch.setattr(views, "sign_in_throttle", lambda t=throttles["mia"]: t)
+    monkeypatch.setattr(signin, "sign_in_throttle", lambda t=throttles["mia"]: t)
     at = sign_in(run(committee_users=USERS), "mia")
     assert "Signed in as mia" in sidebar_text(at) and checked == ["nobody"] * 3 + ["mia"]
 
@@ -608,7 +608,7 @@ def test_register_csvs_have_the_records_columns_and_prefix_formulas():
 
 def test_conversation_export_carries_no_live_html():
     from assistant.models import Answer, Citation
-    from ui.views import Turn, conversation_markdown
+    from ui.chat import Turn, conversation_markdown
 
     c = Citation(number=1, source="x.pdf", pages=[1], committee="<b>C</b>", meeting_date=None, item=None,
                  item_title="", minute=None, doc_type="report", text="<script>alert(1)</script> [a](javascript:x)",
@@ -628,7 +628,7 @@ def test_conversation_export_renders_without_live_html_or_script_links():
     from markdown_it import MarkdownIt
 
     from assistant.models import Answer, Citation
-    from ui.views import Turn, conversation_markdown
+    from ui.chat import Turn, conversation_markdown
 
     evil = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
             "[b](JaVaScRiPt\\:alert(4)) <a href='javascript:alert(5)'>x</a> [c]: vbscript:msgbox(6) "

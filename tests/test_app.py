@@ -199,11 +199,11 @@ def test_papers_tab_lists_meetings_with_items_and_opens_one(app):
 
 
 def test_meeting_briefing_offered_in_the_app_is_the_cli_briefing(library):
-    from ui import views
+    from ui import papers
 
     registry = library.registry
     doc = next(d for d in registry.documents() if d.source == PACK_2018)
-    text = views.meeting_briefing(registry, doc)
+    text = papers.meeting_briefing(registry, doc)
     assert text.startswith("# Adults Committee — 6 Sep 2018")
     assert "## Item 4:" in text and "## Item 9:" in text
 
@@ -322,7 +322,7 @@ def test_an_unreachable_llm_is_one_readable_sentence(library, settings):
 
 # ---- the pure helpers ----------------------------------------------------------------------------------------
 def test_highlight_escapes_html_and_marks_question_words():
-    from ui.views import highlight
+    from ui.text import highlight
 
     out = highlight("<script>alert(1)</script> The Committee agreed to tender\n the contracts & more.",
                     "When did they agree to tender the contract?")
@@ -332,7 +332,7 @@ def test_highlight_escapes_html_and_marks_question_words():
 
 
 def test_markdown_escape_leaves_no_markup():
-    from ui.views import answer_markdown, esc
+    from ui.text import answer_markdown, esc
 
     assert esc("**bold** $5 <b> :red[x]") == "\\*\\*bold\\*\\* \\$5 &lt;b&gt; \\:red\\[x\\]"
     assert answer_markdown("Cost £5m [1]\nNext [2]").count("<span class='cite-no'>") == 2
@@ -340,7 +340,7 @@ def test_markdown_escape_leaves_no_markup():
 
 def test_conversation_export_has_questions_answers_and_citations(library):
     from assistant.service import Assistant
-    from ui.views import Turn, conversation_markdown
+    from ui.chat import Turn, conversation_markdown
 
     answer = Assistant(library.settings, library=library).ask(QUESTION)
     md = conversation_markdown([Turn(QUESTION, "all papers", answer), Turn("Broken?", "all papers", error="Oops.")])
@@ -351,7 +351,7 @@ def test_conversation_export_has_questions_answers_and_citations(library):
 
 
 def test_uploads_cannot_leave_the_uploads_folder_and_names_do_not_clash(tmp_path):
-    from ui.views import save_uploads
+    from ui.papers import save_uploads
 
     class Upload:
         def __init__(self, name, data):

@@ -57,7 +57,7 @@ class App:
 def app(tmp_path, fresh_library):
     pdf = _pdf(tmp_path / PAPER, [PUBLIC_PAGE, EXEMPT_PAGE], size=11, leading=18)
     assert fresh_library.ingest([pdf]).ok
-    from ui.views import exempt_pages
+    from ui.pages import exempt_pages
 
     assert exempt_pages(fresh_library.registry, fresh_library.doc_id_for(pdf)) == {2}  # page 1 is published
     home = tmp_path / "home"  # Streamlit reads .streamlit/secrets.toml from the folder it runs in
