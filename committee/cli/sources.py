@@ -59,9 +59,14 @@ def sync(ctx: click.Context, dry_run: bool) -> None:
 
     Example: committee sync
     """
+    from ingest.sources.sync import SyncBusy
     from ingest.sources.sync import sync as run
 
-    reports = run(_settings(ctx), dry_run=dry_run)
+    try:
+        reports = run(_settings(ctx), dry_run=dry_run)
+    except SyncBusy as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if not reports:
         click.echo("no sources yet; add one with: committee source add moderngov URL", err=True)
     for report in reports:

@@ -122,6 +122,7 @@ class Fetcher:
                 if expected and int(expected) != size and "Content-Encoding" not in response.headers:
                     raise _Retry(f"{url}: the download was cut short ({size} of {expected} bytes) and was not "
                                  "ingested; run committee sync again.")
+                out.flush()
                 _check_pdf(url, Path(tmp))
                 etag, modified = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
             content_hash = digest.hexdigest()

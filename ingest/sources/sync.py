@@ -7,8 +7,10 @@ next time. A document that fails is one line naming its URL, and never stops the
 """
 from __future__ import annotations
 
+import fcntl
 import time
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,9 +30,37 @@ def list_remote(source: Source, fetcher: Fetcher, settings: Settings) -> list[Re
     return feed.list_documents(source, fetcher)
 
 
+class SyncBusy(Exception):
+    """Another sync of the same data folder is running."""
+
+
+@contextmanager
+def sync_lock(settings: Settings):
+    """One sync per data folder; the lock dies with its process, so a killed sync never blocks the next. Partial
+    downloads (``.part-*``) left by a sync that was killed are removed once the lock is held."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "sync.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncBusy(f"{settings.data_dir}: another committee sync is running; wait for it to finish.") from None
+        for left in settings.sources_dir.glob("*/.part-*"):
+            left.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def sync(settings: Settings, library=None, dry_run: bool = False, store: SourceStore | None = None,
          fetcher: Fetcher | None = None) -> list[SyncReport]:
     """Sync every source; ``library`` (an ``ingest.run.Library``) is made only when there is something to ingest."""
+    with sync_lock(settings):
+        return _sync(settings, library, dry_run, store, fetcher)
+
+
+def _sync(settings: Settings, library, dry_run: bool, store: SourceStore | None,
+          fetcher: Fetcher | None) -> list[SyncReport]:
     store = store or SourceStore(settings.sources_path)
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
