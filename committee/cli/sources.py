@@ -43,6 +43,9 @@ def add(ctx: click.Context, kind: str, location: str, committee: str, date_from:
         click.echo(f"error: {location!r} is not a Legistar client name; give the name in webapi.legistar.com/v1/"
                    "NAME, like lakeview.", err=True)
         ctx.exit(2)
+    if date_from and kind == "feed":
+        click.echo("error: --from applies to ModernGov and Legistar sources; a feed gives what it lists.", err=True)
+        ctx.exit(2)
     if committee and kind != "moderngov":
         click.echo("error: --committee applies to ModernGov sources only; leave it out.", err=True)
         ctx.exit(2)
