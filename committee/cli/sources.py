@@ -80,11 +80,11 @@ def sync(ctx: click.Context, dry_run: bool) -> None:
         if dry_run:
             for url in report.would_fetch:
                 click.echo(f"would fetch {url}")
-            click.echo(f"source {report.source.id} ({report.source.label()}): {report.listed} documents listed, "
-                       f"{len(report.would_fetch)} to ask for")
+            click.echo(f"source {report.source.id} ({report.source.label()}): {report.listed} documents listed"
+                       f"{_since(report.since)}, {len(report.would_fetch)} to ask for")
         else:
-            click.echo(f"source {report.source.id} ({report.source.label()}): {report.listed} listed, "
-                       f"{report.fetched} fetched, {report.unchanged} unchanged, {report.ingested} ingested, "
+            click.echo(f"source {report.source.id} ({report.source.label()}): {report.listed} listed"
+                       f"{_since(report.since)}, {report.fetched} fetched, {report.unchanged} unchanged, {report.ingested} ingested, "
                        f"{len(report.failed)} failed")
     sys.exit(0 if all(r.ok for r in reports) else 1)
 
@@ -114,6 +114,10 @@ def sources_(ctx: click.Context, as_json: bool) -> None:
                    f" · last sync {r['last_sync'] or 'never'} · {counts}")
         for line in ([r["error"]] if r["error"] and not r["errors"] else []) + r["errors"]:
             click.echo(f"    error: {line}")
+
+
+def _since(day: str | None) -> str:
+    return f" (meetings since {day})" if day else ""
 
 
 def _when(seconds: float | None) -> str:

@@ -61,7 +61,7 @@ class SourceFacts:
         if self.title:
             paper.title = self.title
         for line in differ:
-            log.warning(line)
+            log.info(line)  # the caller shows them (IngestReport.notes); the log keeps them for library users
         return differ
 
 
@@ -113,6 +113,7 @@ class SyncReport:
     """One source's sync: counts and one line for each document that failed (and what to do)."""
 
     source: Source
+    since: str | None = None  # the first meeting date listed (the source's --from, or the recheck window)
     listed: int = 0
     fetched: int = 0
     unchanged: int = 0

@@ -100,9 +100,9 @@ def _settled(state: DocumentState | None, settings: Settings) -> bool:
 
 def _fetch_source(source: Source, store: SourceStore, fetcher: Fetcher, settings: Settings,
                   dry_run: bool) -> SyncReport:
-    report = SyncReport(source)
+    report = SyncReport(source, _listing_start(source, store, settings))
     try:
-        remote = list_remote(replace(source, since=_listing_start(source, store, settings)), fetcher, settings)
+        remote = list_remote(replace(source, since=report.since), fetcher, settings)
     except FetchError as exc:
         report.failed.append(str(exc))
     except (ET.ParseError, ValueError, KeyError, TypeError) as exc:
@@ -113,7 +113,7 @@ def _fetch_source(source: Source, store: SourceStore, fetcher: Fetcher, settings
             store.listing_failed(source.id, report.failed[0])
         return report
     report.listed = len(remote)
-    folder = settings.sources_dir / str(source.id)
+    folder = settings.sources_dir.resolve() / str(source.id)  # absolute: a later sync may run elsewhere
     for doc in remote:
         state = store.document(source.id, doc.key)
         if _settled(state, settings):
