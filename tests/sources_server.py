@@ -42,6 +42,7 @@ class Fixture:
     base: str = ""
     documents: dict[str, bytes] = field(default_factory=dict)  # path?query -> PDF bytes
     no_etag: set[str] = field(default_factory=set)  # served with Last-Modified only
+    plain: set[str] = field(default_factory=set)  # served with neither ETag nor Last-Modified
     fail_once: set[str] = field(default_factory=set)  # 500 on the first request
     slow: set[str] = field(default_factory=set)  # answers after ``slow_seconds``
     truncated: set[str] = field(default_factory=set)  # half the body, then the connection closes
@@ -119,7 +120,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(404, b"not found")
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         headers = {"Content-Type": "application/pdf", "Last-Modified": LAST_MODIFIED}
-        if key not in f.no_etag:
+        if key in f.plain:
+            del headers["Last-Modified"]
+        elif key not in f.no_etag:
             headers["ETag"] = etag
             if self.headers.get("If-None-Match") == etag:
                 return self._send(304, headers=headers)

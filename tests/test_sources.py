@@ -93,6 +93,13 @@ def test_feed_entries_give_their_pdf_links_only():
         ("News: the library reopens", "", ())]
 
 
+def test_rss_enclosures_and_pdf_links_are_read_too():
+    entries = feed.parse_feed(_fixture("feed.rss"))
+    assert [(e.title, e.category, e.links) for e in entries] == [
+        ("Licensing Sub-Committee report pack", "Licensing Sub-Committee", (f"{BASE}/papers/4411/pack.pdf",)),
+        ("Cabinet decisions", "", (f"{BASE}/papers/4412/decisions.pdf",))]
+
+
 def test_source_facts_win_over_the_parser_and_each_disagreement_is_one_line():
     from ingest.models import Paper
 
@@ -120,6 +127,12 @@ def test_download_conditional_requests_retry_and_every_fault_is_one_line(server,
     got = fetcher.download(feed_url, tmp_path / "p.pdf")
     assert not fetcher.download(feed_url, tmp_path / "p.pdf", "", got.last_modified, got.content_hash).changed
     assert server.hits[-1][1] == 304  # If-Modified-Since
+
+    server.plain.add(MG + "1004")  # no validators: the same content is recognised by its hash
+    got = fetcher.download(server.base + MG + "1004", tmp_path / "d.pdf")
+    before = (tmp_path / "d.pdf").stat().st_mtime_ns
+    again = fetcher.download(server.base + MG + "1004", tmp_path / "d.pdf", "", "", got.content_hash)
+    assert not again.changed and server.hits[-1][1] == 200 and (tmp_path / "d.pdf").stat().st_mtime_ns == before
 
     server.fail_once.add(MG + "1003")
     assert fetcher.download(server.base + MG + "1003", tmp_path / "c.pdf").changed  # 500, then success
@@ -166,6 +179,22 @@ def test_source_add_list_and_dry_run_fetch_nothing(server, tmp_path):
     assert not any(p.endswith(".pdf") or "ID=" in p for p, _ in server.hits)  # listings only
     listing = run(main, [*data, "sources"], env=env).output
     assert "moderngov" in listing and "last sync never" in listing
+
+
+def test_a_source_that_cannot_be_listed_is_one_line_and_keeps_its_last_sync(server, settings, tmp_path):
+    from index.sources import SourceStore
+    from ingest.sources.sync import sync
+
+    quick = replace(_quick(settings), data_dir=tmp_path / "data", legistar_api=server.base + "/nowhere")
+    store = SourceStore(quick.sources_path)
+    store.add("moderngov", server.base + "/mg", "Scrutiny Board")
+    store.add("legistar", "lakeview")
+    reports = sync(quick)  # nothing fetched, so no library (and no model) is needed
+    lines = [r.failed for r in reports]
+    assert lines == [[f"{server.base}/mg/mgWebService.asmx: lists no committee called 'Scrutiny Board'; check the "
+                      "name as the site spells it."],
+                     [f"{server.base}/nowhere/lakeview/events: the server answered 404; check the address."]]
+    assert [(s.last_sync, s.last_error) for s in store.sources()] == [(None, lines[0][0]), (None, lines[1][0])]
 
 
 # ---- sync end to end (slow: the real model) ------------------------------------------------------------
