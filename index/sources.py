@@ -99,7 +99,7 @@ def _source(row: sqlite3.Row) -> Source:
 
 
 def _state(row: sqlite3.Row) -> DocumentState:
-    facts = SourceFacts(**{c: (bool(row[c]) if c == "restricted" else row[c] or ("" if c != "meeting_date" else None))
-                           for c in FACT_COLUMNS})
+    text = {c: row[c] or "" for c in FACT_COLUMNS if c not in ("meeting_date", "restricted")}
+    facts = SourceFacts(**text, meeting_date=row["meeting_date"] or None, restricted=bool(row["restricted"]))
     return DocumentState(row["source_id"], row["key"], row["url"], facts,
                          **{c: row[c] for c in STATE_COLUMNS})

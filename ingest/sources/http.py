@@ -73,8 +73,8 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 last = f"{url}: could not be reached ({type(exc).__name__}); check the address and the network."
                 continue
-            if response.status_code >= 500:
-                last = f"{url}: the server answered {response.status_code}; try again later."
+            if response.status_code >= 500 or response.status_code == 429:
+                last = _busy(url, response.status_code)
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"{url}: the server answered {response.status_code}; check the address.")
@@ -109,8 +109,8 @@ class Fetcher:
                 if response.status_code == 304:
                     return Download(False, known_hash, headers.get("If-None-Match", ""),
                                     headers.get("If-Modified-Since", ""))
-                if response.status_code >= 500:
-                    raise _Retry(f"{url}: the server answered {response.status_code}; try again later.")
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise _Retry(_busy(url, response.status_code))
                 if response.status_code >= 400:
                     raise FetchError(f"{url}: the server answered {response.status_code}; check that the document "
                                      "is still published.")
@@ -142,6 +142,12 @@ class Fetcher:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _busy(url: str, status: int) -> str:
+    if status == 429:
+        return f"{url}: the server asked for fewer requests (429); raise COMMITTEE_SOURCE_DELAY and try again later."
+    return f"{url}: the server answered {status}; try again later."
 
 
 class _Retry(Exception):

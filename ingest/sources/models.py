@@ -8,6 +8,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ingest.models import Paper
 
 log = logging.getLogger("committee.sources")
 
@@ -42,7 +46,7 @@ class SourceFacts:
     title: str = ""
     restricted: bool = False  # an exempt item or a confidential attachment
 
-    def apply(self, paper) -> list[str]:
+    def apply(self, paper: Paper) -> list[str]:
         """Set the stated facts on a parsed ``ingest.models.Paper``; one line for each the parser read otherwise."""
         differ = []
         for name, value in (("authority", self.authority), ("committee", self.committee),

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
 
+from ingest.sources.http import FetchError
 from ingest.sources.models import RemoteDocument, Source, SourceFacts
 
 
@@ -114,8 +115,6 @@ def list_documents(source: Source, fetcher) -> list[RemoteDocument]:
     if source.committee:
         committees = [c for c in committees if c.title.lower() == source.committee.lower()]
         if not committees:
-            from ingest.sources.http import FetchError
-
             raise FetchError(f"{service}: lists no committee called {source.committee!r}; check the name as the "
                              "site spells it.")
     since = source.since or "1900-01-01"
