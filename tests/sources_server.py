@@ -48,6 +48,7 @@ class Fixture:
     truncated: set[str] = field(default_factory=set)  # half the body, then the connection closes
     html: set[str] = field(default_factory=set)  # a 200 web page instead of the PDF
     block: dict[str, tuple[threading.Event, threading.Event]] = field(default_factory=dict)  # (reached, release)
+    edits: list[tuple[str, str]] = field(default_factory=list)  # (old, new) applied to the listing files
     slow_seconds: float = 2.5
     hits: list[tuple[str, int]] = field(default_factory=list)  # (path?query, status)
 
@@ -71,7 +72,10 @@ class Fixture:
         if name is None:
             return None
         kind = "application/json" if name.endswith(".json") else "application/xml"
-        return (FIXTURES / name).read_text().replace("{base}", self.base).encode(), kind
+        text = (FIXTURES / name).read_text()
+        for old, new in self.edits:
+            text = text.replace(old, new)
+        return text.replace("{base}", self.base).encode(), kind
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -289,6 +289,14 @@ def test_a_sync_killed_mid_way_resumes_and_completes(fresh_library, server):
     (again,) = sync(settings, library=fresh_library)
     assert again.ingested == 0 and again.unchanged == 4 and len(_by_file(fresh_library)) == 4
 
+    # the site now marks the site plan exempt: restricted at once, though its content did not change
+    plan = "<url>{base}/mg/mgConvert2PDF.aspx?ID=1003</url>\n          <isrestricted>"
+    server.edits.append((plan + "False", plan + "True"))
+    (exempt,) = sync(settings, library=fresh_library)
+    assert exempt.ok and exempt.ingested == 1
+    restricted = sorted(name for name, d in _by_file(fresh_library).items() if d["restricted"])
+    assert len(restricted) == 2 and "appendix-a-site-plan" in restricted[0] and "exempt-appendix" in restricted[1]
+
 
 def test_make_pdf_is_stable():
     assert make_pdf(["a"]) == make_pdf(["a"])

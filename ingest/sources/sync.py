@@ -121,10 +121,21 @@ def _fetch_source(source: Source, store: SourceStore, fetcher: Fetcher, settings
         elif dry_run:
             report.would_fetch.append(doc.url)
         else:
-            state = replace(state, url=doc.url, facts=doc.facts) if state else \
-                DocumentState(source.id, doc.key, doc.url, doc.facts)
+            state = _restated(state, doc, report) if state else DocumentState(source.id, doc.key, doc.url, doc.facts)
             _fetch_one(state, folder / doc.filename(), fetcher, store, report)
     return report
+
+
+def _restated(state: DocumentState, doc: RemoteDocument, report: SyncReport) -> DocumentState:
+    """The state with the source's facts as they are now. A document the source now marks exempt is ingested
+    again (restricted); one it now shows publicly stays restricted until a clerk publishes it."""
+    if doc.facts.restricted and not state.facts.restricted:
+        return replace(state, url=doc.url, facts=doc.facts, ingested_hash="")
+    if state.facts.restricted and not doc.facts.restricted and state.local_path:
+        report.notes.append(f"{doc.url}: the source now shows it publicly; it stays restricted until: committee "
+                            f"publish {state.local_path}")
+        return replace(state, url=doc.url, facts=replace(doc.facts, restricted=True))
+    return replace(state, url=doc.url, facts=doc.facts)
 
 
 def _fetch_one(state: DocumentState, target: Path, fetcher: Fetcher, store: SourceStore,
