@@ -46,10 +46,27 @@ class Settings:
     ingest_workers: int = 1  # [COMMITTEE_INGEST_WORKERS] processes that parse and embed papers in parallel
     auth: str = "open"  # [COMMITTEE_AUTH] the app's sign-in: open | password | oidc (ui/access.py)
     open_upload: str = ""  # [COMMITTEE_OPEN_UPLOAD] 1: in open mode anyone may add papers in the app
+    # Papers fetched from a council's publishing system (committee source add / committee sync: ingest/sources/)
+    source_delay: float = 1.0  # [COMMITTEE_SOURCE_DELAY] seconds between two requests to a council's server
+    source_timeout: float = 60.0  # [COMMITTEE_SOURCE_TIMEOUT] seconds to wait for a response before retrying
+    source_retries: int = 3  # [COMMITTEE_SOURCE_RETRIES] retries of a request that timed out or got a 5xx
+    source_backoff: float = 2.0  # [COMMITTEE_SOURCE_BACKOFF] seconds before the first retry, doubled each time
+    # [COMMITTEE_SOURCE_RECHECK_DAYS] documents of meetings older than this many days, once ingested, are not
+    # requested again (0: every sync asks for every document again, conditionally)
+    source_recheck_days: int = 90
+    legistar_api: str = "https://webapi.legistar.com/v1"  # [COMMITTEE_LEGISTAR_API] Legistar's Web API
 
     @property
     def registry_path(self) -> Path:
         return self.data_dir / "registry.sqlite"
+
+    @property
+    def sources_path(self) -> Path:
+        return self.data_dir / "sources.sqlite"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.data_dir / "sources"
 
     @property
     def lexical_path(self) -> Path:
@@ -74,6 +91,8 @@ class Settings:
                 continue
             if f.type in ("int", int):
                 values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
             elif f.name == "data_dir":
                 values[f.name] = Path(raw)
             else:

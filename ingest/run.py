@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -41,6 +41,9 @@ from ingest.readers import SUPPORTED
 from ingest.restricted import apply as apply_restriction
 from ingest.restricted import effective
 from ingest.units import unit_spans
+
+if TYPE_CHECKING:
+    from ingest.sources.models import SourceFacts
 
 log = logging.getLogger("committee.ingest")
 
@@ -147,12 +150,15 @@ class Library:
 
     def ingest(self, paths: Iterable[Path], restricted: bool = False,
                progress: Callable[[str], None] | None = None, workers: int | None = None,
-               check: bool = False, by: str = "") -> IngestReport:
+               check: bool = False, by: str = "", known: dict[Path, SourceFacts] | None = None) -> IngestReport:
         """Ingest files and folders; ``workers`` (default ``Settings.ingest_workers``) processes parse and embed.
 
         ``restricted`` marks the files' content exempt for good (until ``publish``); ``check`` reads every file's
-        content even when its size, time, inode and ctime are unchanged."""
+        content even when its size, time, inode and ctime are unchanged. ``known`` gives, for files fetched from a
+        publishing system, what it states (body, meeting date, title): it wins over the parser's reading, and
+        each disagreement is a note."""
         workers = workers or self.settings.ingest_workers
+        known = {str(Path(p).resolve()): facts for p, facts in (known or {}).items()}
         start = time.perf_counter()
         report = IngestReport()
         skipped: list[Path] = []
@@ -179,6 +185,8 @@ class Library:
                     if isinstance(result, BaseException):
                         raise result
                     if not self._held(path, report, key, stat, content_hash):
+                        if key in known:
+                            report.notes.extend(known[key].apply(result.parsed.paper))
                         self._write(key, stat, result, report)  # unless a copy earlier in this run was written
                 except PaperError as exc:
                     report.failed.append((str(path), str(exc)))

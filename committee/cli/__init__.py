@@ -6,9 +6,10 @@
     committee serve                     # the chat in a browser
 
 Each module adds its commands to the one group in ``base``: ``papers`` (ingest, serve, bodies, restriction),
-``registers`` (items, decisions, actions, declarations, lineage, briefs) and ``ask`` (ask, chat, eval).
+``registers`` (items, decisions, actions, declarations, lineage, briefs), ``ask`` (ask, chat, eval) and
+``sources`` (source add, sync, sources).
 """
-from committee.cli import ask, papers, registers  # noqa: F401  (each adds its commands)
+from committee.cli import ask, papers, registers, sources  # noqa: F401  (each adds its commands)
 from committee.cli.base import main
 
 __all__ = ["main"]
