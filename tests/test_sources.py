@@ -208,7 +208,7 @@ def _sources(library, server):
 
 
 def _by_file(library) -> dict[str, dict]:
-    return {Path(d["path"]).name: d for d in library.registry.documents(include_restricted=True)}
+    return {Path(d.path).name: d for d in library.registry.documents(include_restricted=True)}
 
 
 @pytest.mark.slow
@@ -233,12 +233,12 @@ def test_sync_ingests_with_the_sources_facts_and_a_second_sync_takes_only_what_c
     docs = _by_file(fresh_library)
     assert len(docs) == 8
     report = next(d for name, d in docs.items() if "report-of-the-head-of-planning" in name)
-    assert (report["committee"], report["meeting_date"]) == ("Planning Committee", "2026-03-04")  # not Cabinet 2025
+    assert (report.committee, report.meeting_date) == ("Planning Committee", "2026-03-04")  # not Cabinet 2025
     assert any("the paper reads 'Cabinet'" in n for n in first[0].notes)
-    restricted = sorted(name for name, d in docs.items() if d["restricted"])
+    restricted = sorted(name for name, d in docs.items() if d.restricted)
     assert len(restricted) == 2 and "exempt-appendix" in restricted[0] + restricted[1]
     assert any("confidential-legal-advice" in name for name in restricted)
-    assert {d["meeting_date"] for n, d in docs.items() if "city-council" in n} == {"2026-02-10"}
+    assert {d.meeting_date for n, d in docs.items() if "city-council" in n} == {"2026-02-10"}
 
     server.documents[MG + "1002"] = report_1002(changed=True)
     server.truncated.clear()
@@ -255,7 +255,7 @@ def test_sync_ingests_with_the_sources_facts_and_a_second_sync_takes_only_what_c
     docs = _by_file(fresh_library)
     assert len(docs) == 10  # the changed report replaced its old version: no duplicate
     report = next(d for name, d in docs.items() if "report-of-the-head-of-planning" in name)
-    assert "36 homes" in fresh_library.registry.page_text(report["doc_id"], 1)
+    assert "36 homes" in fresh_library.registry.page_text(report.doc_id, 1)
     counts = {s.kind: store.counts(s.id) for s in store.sources()}
     assert counts["feed"] == {"new": 0, "pending": 0, "ingested": 1, "failed": 1}
 
@@ -294,7 +294,7 @@ def test_a_sync_killed_mid_way_resumes_and_completes(fresh_library, server):
     server.edits.append((plan + "False", plan + "True"))
     (exempt,) = sync(settings, library=fresh_library)
     assert exempt.ok and exempt.ingested == 1
-    restricted = sorted(name for name, d in _by_file(fresh_library).items() if d["restricted"])
+    restricted = sorted(name for name, d in _by_file(fresh_library).items() if d.restricted)
     assert len(restricted) == 2 and "appendix-a-site-plan" in restricted[0] and "exempt-appendix" in restricted[1]
 
 
