@@ -242,8 +242,8 @@ class Library:
             return
         o = marked[-1]
         when = time.strftime("%Y-%m-%d", time.localtime(o.at))
-        what = f"is a copy of {copy_of}, which" if copy_of else "is"
-        report.notes.append(f"{path.name} {what} stays restricted (marked by {o.by or 'someone'} on {when} with "
+        what = f" is a copy of {copy_of}, which" if copy_of else ""
+        report.notes.append(f"{path.name}{what} stays restricted (marked by {o.by or 'someone'} on {when} with "
                             f"{o.note}); lift it with: committee publish {path}")
 
     def _prepared(self, todo: list, workers: int) -> Iterator[Prepared | BaseException]:
