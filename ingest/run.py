@@ -124,8 +124,12 @@ def _metadata(paper: Paper, chunk: Chunk) -> dict:
 class Library:
     """The index as a whole: what ingest writes and what the assistant reads."""
 
-    def __init__(self, settings: Settings, registry: Registry | None = None, vectors: VectorStore | None = None):
+    def __init__(self, settings: Settings, registry: Registry | None = None, vectors: VectorStore | None = None,
+                 on_step: Callable[[str, str], None] | None = None):
+        """``on_step(step, source)`` is called as each paper's write passes a point of its order ("vectors added",
+        "registry written", "old vectors removed"): where a test pauses an ingest, or kills it, at a known step."""
         self.settings = settings
+        self.on_step = on_step or (lambda step, source: None)
         self.registry = registry or Registry(settings.registry_path)
         self.vectors = vectors or VectorStore(settings)
         self.lexical = LexicalIndex(settings.lexical_path)
@@ -296,9 +300,13 @@ class Library:
         state = self.writer.file_state(key)
         previous = state.doc_id if state else None
         old_ids = self.writer.chunk_ids_of(previous) if previous and previous != parsed.paper.doc_id else set()
+        source = parsed.paper.source
         self.vectors.add([c.chunk_id for c in parsed.chunks], embeddings, [_metadata(parsed.paper, c) for c in parsed.chunks])
+        self.on_step("vectors added", source)
         self.writer.write_paper(parsed, key, stat, replaces=previous, unit_vectors=prepared.unit_vectors)
+        self.on_step("registry written", source)
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
+        self.on_step("old vectors removed", source)
         self._note_kept(Path(key), parsed.paper.doc_id, report)
         report.ingested += 1
         report.warnings.extend(parsed.warnings)

@@ -186,31 +186,37 @@ def test_fuzzed_pdfs_never_crash_or_leave_a_partial_paper(fresh_library, tmp_pat
 # ---- concurrency and crashes -------------------------------------------------------------------------------
 
 def test_queries_keep_working_while_an_ingest_runs(fresh_library, sample_copy, library):
+    """The ingest is held at each step of a paper's write (new vectors in Chroma but not in the registry, then
+    both), and at each the same question gets the same answer: a reader never sees half a paper."""
     from assistant.service import Assistant
 
     sample_copy("adults-committee-2018-09-06-agenda-pack.pdf")
     folder = sample_copy("people-and-communities-budget-briefing.pdf").parent
     assert fresh_library.ingest([folder / "adults-committee-2018-09-06-agenda-pack.pdf"]).ok
     assistant = Assistant(fresh_library.settings, library=fresh_library)
-    expected = assistant.ask("When did the committee agree to tender the Hauxton extra care contract?").answer
-    done = threading.Event()
-    errors = []
+    question = "When did the committee agree to tender the Hauxton extra care contract?"
+    expected = assistant.ask(question).answer
+    reached, resume = threading.Semaphore(0), threading.Semaphore(0)
+    seen: list[str] = []
 
-    def ingest():
-        try:
-            fresh_library.ingest([folder])
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            done.set()
+    def hold(step: str, source: str) -> None:
+        seen.append(step)
+        reached.release()
+        resume.acquire()
 
-    threading.Thread(target=ingest).start()
+    fresh_library.on_step = hold
+    worker = threading.Thread(target=fresh_library.ingest, args=([folder],))
+    worker.start()
     answers = []
-    while not done.is_set() and len(answers) < 20:
-        answers.append(assistant.ask("When did the committee agree to tender the Hauxton extra care contract?").answer)
-    done.wait(300)
-    assert not errors and answers
-    assert all(a == expected for a in answers)
+    for _ in range(3):  # vectors added, registry written, old vectors removed
+        assert reached.acquire(timeout=300)
+        answers.append(assistant.ask(question).answer)
+        resume.release()
+    worker.join(300)
+    assert seen == ["vectors added", "registry written", "old vectors removed"]
+    assert answers == [expected] * 3
+    assert {d.source for d in fresh_library.registry.documents()} == {
+        "adults-committee-2018-09-06-agenda-pack.pdf", "people-and-communities-budget-briefing.pdf"}
 
 
 def _free_port() -> int:
@@ -234,23 +240,36 @@ def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
         (folder / name).write_bytes((SAMPLES / name).read_bytes())
     data = tmp_path / "data"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    # a crash in the middle of an ingest
-    victim = subprocess.Popen(_cli(data, "ingest", str(folder)), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        time.sleep(0.5)
-        if (data / "registry.sqlite").exists():
-            try:
-                if Registry(data / "registry.sqlite").counts()["documents"] >= 1:
-                    break
-            except Exception:
-                pass
+    # a crash in the middle of an ingest: killed once the second paper's vectors are in Chroma and before the
+    # registry holds it (the child says where it is, then waits to be killed)
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from committee.settings import Settings\n"
+        "from ingest.run import Library\n"
+        "written = []\n"
+        "def step(name, source):\n"
+        "    written.append(name)\n"
+        "    if written.count('vectors added') == 2 and name == 'vectors added':\n"
+        "        print('paused', source, flush=True)\n"
+        "        sys.stdin.readline()\n"
+        f"Library(Settings.from_env(data_dir={str(data)!r}), on_step=step).ingest([Path({str(folder)!r})])\n")
+    victim = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = victim.stdout.readline()
+    assert line.startswith("paused "), victim.stderr.read()[-2000:]
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     usable = Registry(data / "registry.sqlite")
-    before = usable.counts()["documents"]
-    assert 1 <= before <= 3
+    before = usable.counts()
+    assert before["documents"] == 1  # the first paper whole, nothing of the second
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    def chroma_count() -> int:
+        client = chromadb.PersistentClient(path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+        return client.get_collection("committee_chunks").count()
+
+    assert chroma_count() > before["chunks"]  # the second paper's vectors: orphans, never shown, swept next time
     # two ingests of the same folder at once: they queue on the lock and finish the work
     runs = [subprocess.Popen(_cli(data, "ingest", str(folder)), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True) for _ in range(2)]
@@ -258,11 +277,7 @@ def test_two_ingests_of_one_folder_and_a_kill_9_leave_a_usable_index(tmp_path):
     assert all(r.returncode == 0 for r in runs), outputs
     counts = Registry(data / "registry.sqlite").counts()
     assert counts["documents"] == 3
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    client = chromadb.PersistentClient(path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    assert client.get_collection("committee_chunks").count() == counts["chunks"]
+    assert chroma_count() == counts["chunks"]
 
 
 @pytest.mark.slow
