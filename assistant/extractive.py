@@ -14,7 +14,6 @@ import numpy as np
 
 from assistant.models import Passage
 from assistant.query import Question
-from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.units import TABULAR, split_units
@@ -86,7 +85,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
             start = next((k for k in known if unit.text.startswith(k) and len(k) > 40), None)
             if start is not None:
                 known[unit.text] = known[start]
-    terms = content_terms(question.search_text)
+    terms = question.terms
     lexicals = [coverage(terms, u.text) for u in units]
     unknown = [n for n in range(len(units)) if units[n].text not in known]
     likely = sorted(unknown, key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
+from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
 
 ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
@@ -51,6 +53,16 @@ class Question:
     follow_up: bool = False
     context: tuple[str, ...] = field(default=())  # earlier questions this one leans on
     doc_kind: str | None = None  # "presentation", "minutes", "report", ... when the question names one
+
+    @cached_property
+    def terms(self) -> list[str]:
+        """The stemmed content words of ``search_text``, worked out once however many readers ask."""
+        return content_terms(self.search_text)
+
+    @cached_property
+    def parts(self) -> tuple[str, ...]:
+        """The whole question, then each part of a two-part one ("... and what ...?", "X compared with Y")."""
+        return tuple(sub_questions(self.search_text))
 
     def date_window(self) -> tuple[str, str] | None:
         """Meeting dates a mentioned month or year points at (a meeting's minutes arrive at the next one)."""
@@ -120,3 +132,13 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
                     committee=q.committee or previous.committee,
                     intent=q.intent if q.intent != "fact" else previous.intent)
     return q
+
+
+SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|does)\b)|\s+compared?\s+with\s+|"
+                   r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
+
+
+def sub_questions(text: str) -> list[str]:
+    """The whole question, then each part of a two-part question ("... and what ...?", "X compared with Y")."""
+    parts = [p.strip(" ,?") for p in SPLIT.split(text) if p and len(content_terms(p)) >= 2]
+    return [text] + parts if len(parts) >= 2 else [text]

@@ -9,7 +9,6 @@ from dataclasses import replace
 from assistant import registers
 from assistant.models import Passage
 from assistant.query import Question
-from assistant.terms import content_terms
 from index.filters import Filters
 from index.registry import Registry
 from ingest.dates import spoken
@@ -62,7 +61,7 @@ class RegisterAnswers:
     def _from_registers(self, question: Question, filters: Filters,
                         passages: list[Passage]) -> tuple[list[str], list[Passage]]:
         """Register rows (actions, resolutions) that answer the question, as cited lines."""
-        terms = content_terms(question.search_text)
+        terms = question.terms
         cover = self.retriever.coverage
         # rows of the papers retrieval found: the whole library's registers are too many to score per question
         docs = {p.doc_id for p in passages}

@@ -8,11 +8,10 @@ the passages they point at. Filters are applied to widened unfiltered lists (see
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from assistant.query import Question
-from assistant.terms import Rarity, content_terms, stems_of
+from assistant.terms import Rarity, stems_of
 from index.dense import ExactVectors
 from index.filters import Filters
 from index.lexical import LexicalIndex
@@ -133,7 +132,7 @@ class HybridRetriever:
 
     def retrieve(self, question: Question, filters: Filters, limit: int = 20, pool: int = 40) -> list[Passage]:
         """Best passages for the whole question; for a two-part question, the best of each part interleaved."""
-        parts = sub_questions(question.search_text)
+        parts = list(question.parts)
         self.vectors.embedder.embed_sentences(parts)  # all parts in one model call; searches reuse them
         whole = self._retrieve(question, question.search_text, filters, limit, pool)
         if len(parts) == 1:
@@ -161,7 +160,7 @@ class HybridRetriever:
         cosine = {h.chunk_id: h.score for h in dense}
         fused = reciprocal_rank_fusion(rankings, weights)
         rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
-        terms = content_terms(question.search_text)
+        terms = question.terms
         window = question.date_window()
         passages = []
         for chunk_id, score in fused.items():
@@ -191,13 +190,3 @@ def content_terms_raw(text: str) -> list[str]:
     from ingest.words import tokens
 
     return tokens(text)
-
-
-SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|does)\b)|\s+compared?\s+with\s+|"
-                   r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
-
-
-def sub_questions(text: str) -> list[str]:
-    """The whole question, then each part of a two-part question ("... and what ...?", "X compared with Y")."""
-    parts = [p.strip(" ,?") for p in SPLIT.split(text) if p and len(content_terms(p)) >= 2]
-    return [text] + parts if len(parts) >= 2 else [text]

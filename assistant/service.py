@@ -17,7 +17,7 @@ from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
 from assistant.register_answers import RegisterAnswers, _nice_date
-from assistant.retrieve import HybridRetriever, sub_questions
+from assistant.retrieve import HybridRetriever
 from assistant.terms import content_terms, stems_of
 from committee.settings import Settings
 from index.filters import Filters
@@ -105,7 +105,7 @@ class Assistant(RegisterAnswers):
         units = extractive.score_units(question, top, embed, self.retriever.coverage, known)
         many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
         must = []
-        for part in sub_questions(question.search_text)[1:]:
+        for part in question.parts[1:]:
             scored = extractive.score_units(replace(question, search_text=part), top, embed,
                                             self.retriever.coverage, known, shortlist=0)
             if scored:
@@ -136,7 +136,7 @@ class Assistant(RegisterAnswers):
     def _unsupported(self, question: Question, top: list[Passage], chosen: list) -> bool:
         """True when the passages found do not hold an answer: too few of the question's words, or no
         figure beside them when a figure is asked for."""
-        terms = content_terms(question.search_text)
+        terms = question.terms
         cover = self.retriever.coverage
         best_passage = max(cover(terms, f"{p.about} {p.text}") for p in top)
         if best_passage < ABSTAIN_COVERAGE:
