@@ -100,7 +100,8 @@ class RegisterAnswers:
                 if p is None:
                     continue
                 n = _cite(cited, p)
-                lines.append(f"Minute {row.minute} ({row.title}), meeting of {_nice_date(row.meeting_date)}: "
+                vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
+                lines.append(f"Minute {row.minute} ({row.title}), meeting of {_nice_date(row.meeting_date)}{vote}: "
                              f"{row.resolution} [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and RECOMMENDATION_Q.search(question.text):

@@ -56,8 +56,37 @@ def _longest_run(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
     return best
 
 
-def vote_of(resolution: str) -> str:
-    """How a resolution was carried, in the register's controlled words."""
+# a side of a recorded vote, at the start of a line: "For (52)", "Against: 3", "Abstain (11)", "Yeas - 7", "Nays: 0"
+VOTE_SIDE = re.compile(r"(?im)^[ \t]*(for|against|abstain(?:ed|ing|s|tions?)?|yeas?|nays?|ayes?|noes)[ \t]*[:(\-–]?[ \t]*"
+                       r"(\d{1,3})\)?[ \t]*[:.]?")
+SIDE_WORD = {"for": "for", "yea": "for", "yeas": "for", "aye": "for", "ayes": "for", "against": "against",
+             "nay": "against", "nays": "against", "noes": "against"}
+NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr|Councillor)\.?\s+[A-Z][\w'’-]+")
+
+
+def recorded_vote(text: str) -> str:
+    """The last recorded vote in a minute's text, as a person would quote it: "52 for, 0 against,
+    11 abstentions"; the names on a side of three or fewer are kept ("1 against (Mr Booth)")."""
+    heads = list(VOTE_SIDE.finditer(text))
+    sides: dict[str, str] = {}
+    for k, m in enumerate(heads):
+        side = SIDE_WORD.get(m.group(1).lower(), "abstentions")
+        if side == "for" and "for" in sides:  # a later vote starts: keep only the last one
+            sides = {}
+        end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
+        names = NAME.findall(text[m.end():min(end, m.end() + 600)])
+        count = int(m.group(2))
+        sides[side] = f"{count} {side}" + (f" ({', '.join(names)})" if names and count <= 3 else "")
+    if "for" not in sides or "against" not in sides:
+        return ""
+    return ", ".join(sides[k] for k in ("for", "against", "abstentions") if k in sides)
+
+
+def vote_of(resolution: str, text: str = "") -> str:
+    """How a resolution was carried, in the register's controlled words; a recorded vote with its counts."""
+    counted = recorded_vote(text)
+    if counted:
+        return f"recorded vote: {counted}"
     text = resolution.lower()
     if "unanimous" in text:
         return "unanimously"
@@ -124,6 +153,7 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
         minutes.append(Minute(
             number=number, title=re.sub(r"\s+", " ", title).strip(" .:"),
             first_page=lines[i].page, last_page=lines[end - 1].page,
-            meeting_date=meeting_iso, resolution=resolution, vote=vote_of(resolution) if resolution else "",
+            meeting_date=meeting_iso, resolution=resolution,
+            vote=vote_of(resolution, "\n".join(body)) if resolution else "",
             item=item_ref, text="\n".join(body), start_line=i))
     return minutes

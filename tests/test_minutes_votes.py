@@ -1,0 +1,22 @@
+"""Recorded votes as minutes print them, read into the decisions register with their counts."""
+from ingest.minutes import recorded_vote, vote_of
+
+
+def test_a_recorded_vote_keeps_its_counts_and_the_names_of_small_sides():
+    text = ("2) The Chairman put the motion to the vote and the voting was as follows:\n\nFor (32)\n\n"
+            "Mr Baker, Mr Brady, Mrs Bell, Mrs Binks\n\nAgainst (1)\n\nMr Booth\n\nAbstain (2)\n\n"
+            "Mr Lehmann, Mr Sole\n\nMotion carried.\n\n3) RESOLVED that Council endorses the statement.")
+    assert recorded_vote(text) == "32 for, 1 against (Mr Booth), 2 abstentions (Mr Lehmann, Mr Sole)"
+    assert vote_of("RESOLVED that Council endorses the statement.", text).startswith("recorded vote: 32 for")
+
+
+def test_the_last_of_several_votes_in_a_minute_is_the_one_kept():
+    text = "Amendment:\nFor (9)\nAgainst (41)\nAbstain (8)\nLost.\nSubstantive motion:\nFor (50)\nAgainst (3)\n"
+    assert recorded_vote(text) == "50 for, 3 against"
+
+
+def test_us_and_canadian_styles_and_no_vote_at_all():
+    assert recorded_vote("Yeas: 7\nNays: 0\n") == "7 for, 0 against"
+    assert recorded_vote("Ayes - 5\nNoes - 2\n") == "5 for, 2 against"
+    assert recorded_vote("The plan runs for 2 years.\nCarried.") == ""
+    assert vote_of("THAT the minutes be adopted. Carried.") == "carried"
