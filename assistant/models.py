@@ -66,6 +66,7 @@ class Answer:
     searched: str = ""  # what was searched, in words
     nearest: list[Citation] = field(default_factory=list)  # shown when abstaining
     flagged: list[str] = field(default_factory=list)  # LLM sentences dropped by the checks
+    evidence: object = None  # assistant.abstention.Evidence: what the decision to answer or abstain weighed
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "abstained": self.abstained,

@@ -26,7 +26,7 @@ INTENTS = [
     ("resolution", re.compile(r"\bresol(?:ve|ved|ution)\b|\bdecid(?:e|ed|sion)\b|\bagree(?:d)?\b|\bapprove(?:d)?\b|"
                               r"\bvote(?:d)?\b", re.I)),
     ("figure", re.compile(r"\bhow (?:much|many|large|big)\b|\bwhat (?:is|was|were) the (?:total|cost|number|"
-                          r"amount|rate|percentage|budget|variance)\b|\b(?:cost|spend|spent|saving|saved|rate|"
+                          r"amount|rate|percentage|budget|variance|price)\b|\b(?:cost|spend|spent|saving|saved|rate|price|"
                           r"percentage|variance|figure|total|uplift|rent|fee)\b", re.I)),
     ("agenda", re.compile(r"\bagenda\b|\bpack\b|\bhow long did\b|\bwhere in the\b|\bwhich pages?\b|\bwhat time\b|\bwhere (?:and|was)\b|"
                           r"\bclerk\b|\bheld\b", re.I)),
@@ -58,6 +58,11 @@ class Question:
     def terms(self) -> list[str]:
         """The stemmed content words of ``search_text``, worked out once however many readers ask."""
         return content_terms(self.search_text)
+
+    @property
+    def asks_figure(self) -> bool:
+        """Whether a figure is asked for ("how much", "what price"), whatever the question's main intent."""
+        return bool(dict(INTENTS)["figure"].search(self.text))
 
     @cached_property
     def parts(self) -> tuple[str, ...]:

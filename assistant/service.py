@@ -13,6 +13,7 @@ from typing import Iterator
 
 from assistant import extractive
 from assistant import llm as llm_backend
+from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
@@ -24,8 +25,7 @@ from index.filters import Filters
 from ingest.figures import new_figures
 from ingest.run import Library
 
-ABSTAIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) content words the best passage must hold
-FIGURE_COVERAGE = 0.45  # ... and that a sentence with a new figure must hold, with its paper and item titles
+FIGURE_COVERAGE = 0.45  # share of the question's content words a sentence with a new figure must hold
 
 
 class Assistant(RegisterAnswers):
@@ -36,6 +36,7 @@ class Assistant(RegisterAnswers):
         self.retriever = HybridRetriever(self.registry, self.library.vectors, self.library.lexical, self.library.exact)
         self._llm = None
         self._acronyms: dict[str, str] | None = None
+        self.abstention = Model.load()
 
     @property
     def acronyms(self) -> dict[str, str]:
@@ -114,11 +115,12 @@ class Assistant(RegisterAnswers):
                                          skip=register_lines, must=must)
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
-        if not top or (not register_lines and self._unsupported(question, top, chosen)):
-            return _Draft(self._abstain(question, filters, citations), "", filters, question)
+        evidence = self._evidence(question, top, chosen, register_passages if register_lines else [])
+        if not top or self.abstention.abstains(evidence):
+            return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
         lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
-                        searched=self._searched(question, filters))
+                        searched=self._searched(question, filters), evidence=evidence)
         prompt = llm_backend.build_prompt(text, citations, history, register_lines)
         return _Draft(answer, prompt, filters, question)
 
@@ -133,31 +135,37 @@ class Assistant(RegisterAnswers):
                       citations=draft.answer.citations, searched=draft.answer.searched, flagged=flagged)
 
     # ---- parts --------------------------------------------------------------------------------
-    def _unsupported(self, question: Question, top: list[Passage], chosen: list) -> bool:
-        """True when the passages found do not hold an answer: too few of the question's words, or no
-        figure beside them when a figure is asked for."""
-        terms = question.terms
-        cover = self.retriever.coverage
-        best_passage = max(cover(terms, f"{p.about} {p.text}") for p in top)
-        if best_passage < ABSTAIN_COVERAGE:
-            return True
-        if question.intent == "figure":
-            with_figure = [u for u in chosen if new_figures(u.text, question.search_text)
-                           and extractive.answers_money(question.text, u.text)]
-            if not with_figure:
-                return True
-            best_unit = max(cover(terms, f"{top[u.passage].about} {u.text}") for u in with_figure)
-            if best_unit < FIGURE_COVERAGE:
-                return True
-            # what is being counted ("weekly rent", "flats", "reviews") must stand beside the figure
-            head = head_terms(question.text)
-            if head and not any(head & stems_of(self._figure_context(top[u.passage], u.text)) for u in with_figure):
-                return True
-            # a figure "in August 2019" must come from a passage about August
-            months = {m for _, m in question.months}
-            if months and not any(months & _months_in(f"{top[u.passage].text}") for u in with_figure):
-                return True
-        return False
+    def _evidence(self, question: Question, top: list[Passage], chosen: list, register: list[Passage]
+                  ) -> Evidence:
+        """What the passages say about whether they answer (assistant/abstention.py weighs it)."""
+        if not top:
+            return Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        cover, terms = self.retriever.coverage, question.terms
+        passage_cover = [cover(terms, f"{p.about} {p.text}") for p in top]
+        unit_cover = [cover(terms, f"{top[u.passage].about} {u.text}") for u in chosen]
+        quoted = register + [top[u.passage] for u in chosen]
+        return gather(question, top, quoted, max(passage_cover), passage_cover[0], max(unit_cover, default=0.0),
+                      bool(register), self._figure_found(question, top, chosen), self.registry.documents(True))
+
+    def _figure_found(self, question: Question, top: list[Passage], chosen: list) -> tuple[bool, bool]:
+        """For a figure question: (a quoted sentence holds a new figure of the asked kind — a sum for "how much"
+        — with enough of the question's words, that figure stands beside what is counted and comes from the
+        asked month). Both True for other questions."""
+        if not question.asks_figure:
+            return True, True
+        terms, cover = question.terms, self.retriever.coverage
+        with_figure = [u for u in chosen if new_figures(u.text, question.search_text)
+                       and extractive.answers_money(question.text, u.text)
+                       and cover(terms, f"{top[u.passage].about} {u.text}") >= FIGURE_COVERAGE]
+        if not with_figure:
+            return False, False
+        head = head_terms(question.text)  # what is counted ("weekly rent", "flats") stands beside the figure
+        beside = not head or any(head & stems_of(self._figure_context(top[u.passage], u.text)) for u in with_figure)
+        months = {m for _, m in question.months}  # a figure "in August 2019": a passage about, or of, August
+        in_month = not months or any(
+            months & (_months_in(top[u.passage].text) | {int((top[u.passage].meeting_date or "0000-00")[5:7])})
+            for u in with_figure)
+        return True, beside and in_month
 
     @staticmethod
     def _figure_context(passage: Passage, unit: str) -> str:
@@ -178,11 +186,14 @@ class Assistant(RegisterAnswers):
         return (f"{len(docs)} papers of {', '.join(committees) or 'unnamed bodies'} ({span}; "
                 f"filters: {filters.describe()})")
 
-    def _abstain(self, question: Question, filters: Filters, nearest: list[Citation]) -> Answer:
+    def _abstain(self, question: Question, filters: Filters, nearest: list[Citation],
+                 evidence: Evidence | None = None) -> Answer:
+        held = nearby(question, self.registry.documents(filters.include_restricted))
         text = (f"I could not find that in the papers: I searched {self._searched(question, filters)}. "
-                f"The nearest passages are listed below; none of them answers the question.")
+                + (held + " " if held else "")
+                + "The nearest passages are listed below; none of them answers the question.")
         return Answer(question=question.text, answer=text, abstained=True, citations=nearest, nearest=nearest,
-                      searched=self._searched(question, filters))
+                      searched=self._searched(question, filters), evidence=evidence)
 
     def _citations(self, passages: list[Passage]) -> list[Citation]:
         out = []

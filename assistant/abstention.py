@@ -1,0 +1,125 @@
+"""Whether the passages found hold an answer: a calibrated decision, not one coverage threshold.
+
+The evidence is a few numbers any question gives — how much of the question the best passage and the
+best quoted sentence hold, and whether what the question pins down (its meeting date, its body, a figure
+for "how much", minutes for "what was decided") is there at all. A logistic model weighs them; its
+coefficients are fitted on the three dev sets by ``bench/fit_abstention.py`` (leave-one-publisher-out
+figures in bench/results/abstention-notes.md) and kept in ``assistant/abstention_model.json``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.query import Question
+from ingest.records import Document, Passage
+
+MODEL_PATH = Path(__file__).with_name("abstention_model.json")
+DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
+                            r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the passages found say about whether they answer the question (each 0–1)."""
+
+    coverage: float  # share of the question's content words (rare ones weigh more) in the best passage
+    top_coverage: float  # ... in the first-ranked passage
+    unit_coverage: float  # ... in the best sentence the answer would quote, with its paper's title
+    register: float  # the answer is read from a register (a resolution, action or agenda item)
+    figure_missing: float  # a figure is asked for and no quoted sentence holds a new one (a sum for "how much")
+    measure_missing: float  # ... or none stands beside what is counted, or comes from the asked month
+    date_missing: float  # the question names a meeting date or month and no passage quoted is from it
+    body_missing: float  # the question names a body and no passage quoted is of it
+    beyond_library: float  # the question asks about a time after the library's last meeting
+    decision_missing: float  # a decision is asked about and no passage quoted is from minutes
+
+    def vector(self, names: tuple[str, ...] | None = None) -> list[float]:
+        values = asdict(self)
+        return [values[n] for n in (names or values)]
+
+
+def gather(question: Question, passages: list[Passage], quoted: list[Passage], coverage: float,
+           top_coverage: float, unit_coverage: float, register: bool, figure: tuple[bool, bool],
+           documents: list[Document]) -> Evidence:
+    """The evidence for one question; ``quoted`` are the passages the answer would quote (or cite), first
+    the one its first line comes from, which must be of the asked meeting, body and kind."""
+    shown = quoted[:1] or passages[:1]
+    window = question.date_window()
+    date_missing = bool(window) and not any(p.meeting_date and window[0] <= p.meeting_date <= window[1]
+                                            for p in shown)
+    body_missing = bool(question.committee) and not any(p.committee == question.committee for p in shown)
+    held = [d.meeting_date for d in documents if d.meeting_date]
+    undated = len(held) < len(documents)  # an undated paper may be of any time
+    beyond = bool(window and held) and not undated and window[0] > max(held)
+    decision_missing = bool(DECISION_ASKED.search(question.text)) and not any(
+        p.minute or p.doc_type == "minutes" for p in shown)
+    return Evidence(coverage, top_coverage, unit_coverage, float(register), float(not figure[0]),
+                    float(not figure[1]), float(date_missing),
+                    float(body_missing), float(beyond), float(decision_missing))
+
+
+@dataclass(frozen=True)
+class Model:
+    """Abstain when the best passage holds too little of the question (``floor``), or when a logistic model of
+    the flags says the passages are unlikely to answer it. Coverage itself is not a feature of the model: on
+    the dev sets a question the papers cannot answer shares as many words with them as one they can, so the
+    fit would learn that holding the words counts against an answer — true there, absurd in general."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # abstain below this chance
+    floor: float  # ... or when the best passage holds less than this share of the question
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Model":
+        data = json.loads(path.read_text())
+        names = tuple(data["weights"])
+        return cls(names, tuple(data["weights"][n] for n in names), data["bias"], data["threshold"], data["floor"])
+
+    def chance(self, evidence: Evidence) -> float:
+        values = asdict(evidence)
+        z = self.bias + sum(w * values[n] for n, w in zip(self.features, self.weights))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def abstains(self, evidence: Evidence) -> bool:
+        return evidence.coverage < self.floor or self.chance(evidence) < self.threshold
+
+
+# the flags the model weighs (see Model)
+FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
+         "decision_missing")
+
+
+def nearby(question: Question, documents: list[Document]) -> str:
+    """What the library holds of the meeting a question asks about, for an abstention to say: "The library has
+    the agenda of Council on 16 October 2012, but not the minutes of that meeting." Empty when the question
+    names no date."""
+    from ingest.dates import spoken
+
+    window = question.date_window()
+    if not window:
+        return ""
+    exact = set(question.exact_dates)
+    dated = [d for d in documents if d.meeting_date]
+    docs = [d for d in dated if (d.meeting_date in exact if exact else window[0] <= d.meeting_date <= window[1])]
+    if question.committee:
+        docs = [d for d in docs if d.committee == question.committee] or docs
+    if not docs:
+        last = max((d.meeting_date for d in dated), default=None)
+        if last and window[0] > last:
+            return f"The library's papers end with the meeting of {spoken(last)}."
+        return "The library holds no papers of a meeting at that time."
+    meetings: dict[tuple[str, str], list[str]] = {}
+    for d in sorted(docs, key=lambda d: d.meeting_date):
+        kinds = meetings.setdefault((d.committee or "a body not named", d.meeting_date), [])
+        if d.doc_type not in kinds:
+            kinds.append(d.doc_type or "paper")
+    said = [f"the {' and '.join(kinds)} of {body} on {spoken(day)}" for (body, day), kinds in list(meetings.items())[:3]]
+    minutes = any("minutes" in kinds for kinds in meetings.values())
+    tail = ", but not the minutes of that meeting" if DECISION_ASKED.search(question.text) and not minutes else ""
+    return f"The library has {'; '.join(said)}{tail}."
