@@ -9,13 +9,15 @@ from dataclasses import replace
 from assistant import registers
 from assistant.models import Passage
 from assistant.query import Question
+from assistant.terms import content_terms
 from index.filters import Filters
 from index.registry import Registry
 from ingest.dates import spoken
-from ingest.records import ActionEntry, Decision, Document
+from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import split_units
 
 LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
+ITEM_DECISION_OVERLAP = 0.3  # share of an agenda item's words the minute resolving it must hold
 
 
 def _nice_date(iso: str | None) -> str:
@@ -68,6 +70,10 @@ class RegisterAnswers:
         lines: list[str] = []
         cited: list[Passage] = []
         listed = self._register_lists(question, filters, lines, cited)
+        if question.item and not listed:  # "item 6 on the agenda for 28 October": the agenda register answers
+            self._agenda_lines(question, filters, terms, lines, cited)
+            if lines:
+                return lines, cited
         if question.intent == "action" and not listed:
             rows = registers.actions(self.registry, filters, docs)
             scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
@@ -115,7 +121,7 @@ class RegisterAnswers:
                     n = _cite(cited, p)
                     lines.append(f"Item {row.item} ({row.item_title}) of the {_nice_date(row.meeting_date)} "
                                  f"papers asks: {row.recommendation} [{n}]")
-        if question.intent == "agenda" and not listed:
+        if question.intent == "agenda" and not listed and not question.item:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
 
@@ -206,20 +212,8 @@ class RegisterAnswers:
         if not docs or len(docs) > 3:
             return
         ids = {d.doc_id for d in docs}
-        cover = self.retriever.coverage
         if re.search(r"\bitem\b|\bpages?\b|\bwhere in\b", question.text, re.I):
-            items = [r for r in self.registry.items(filters) if r.doc_id in ids]
-            scored = sorted(((cover(terms, f"{r.title} item {r.item}"), r) for r in items), key=lambda t: -t[0])
-            if scored and scored[0][0] >= 0.3:
-                row = scored[0][1]
-                doc = next(d for d in docs if d.doc_id == row.doc_id)
-                p = self._passage_for(filters, row.doc_id, 1, row.pages[0] - 1, row.title[:30]) or \
-                    self._passage_for(filters, row.doc_id, row.pages[0], row.pages[0], "")
-                if p is not None:
-                    n = _cite(cited, p)
-                    lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} "
-                                 f"{doc.doc_type}: {row.title}, pages {row.pages[0]}–{row.pages[1]} "
-                                 f"[{n}]")
+            self._item_lines(question, filters, terms, docs, lines, cited)
         if re.search(r"\bminutes\b", question.text, re.I):
             minutes = [r for r in self.registry.decisions(filters) if r.doc_id in ids]
             if minutes:
@@ -240,6 +234,55 @@ class RegisterAnswers:
                     when = f" at {times[0]}" if times else ""
                     lines.append(f"The {doc.committee} meeting of {_nice_date(doc.meeting_date)}{when} "
                                  f"is held at: {doc.venue} [{n}]")
+
+    def _item_lines(self, question: Question, filters: Filters, terms: list[str], docs: list[Document],
+                    lines: list[str], cited: list[Passage]) -> None:
+        """The agenda item asked about — by its number when the question gives one ("item 3 on the agenda for
+        22 October"), else by its words — with its title and pages, and what the meeting resolved on it when
+        its minutes are held."""
+        ids = {d.doc_id for d in docs}
+        items = [r for r in self.registry.items(filters) if r.doc_id in ids]
+        if question.item:
+            wanted = [r for r in items if r.item.lower() == question.item]
+            amended = re.search(r"\bamended\b", question.text, re.I)
+            wanted.sort(key=lambda r: (not amended) == ("amended" in r.source.lower()))
+            row = wanted[0] if wanted else None
+        else:
+            scored = sorted(((self.retriever.coverage(terms, f"{r.title} item {r.item}"), r) for r in items),
+                            key=lambda t: -t[0])
+            row = scored[0][1] if scored and scored[0][0] >= 0.3 else None
+        if row is None:
+            return
+        doc = next(d for d in docs if d.doc_id == row.doc_id)
+        p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.title[:30]) or \
+            self._passage_for(filters, row.doc_id, row.pages[0], row.pages[0], "")
+        if p is None:
+            return
+        n = _cite(cited, p)
+        lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} {doc.doc_type}: "
+                     f"{row.title} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
+                     f"{row.pages[0]}{'' if row.pages[0] == row.pages[1] else '–' + str(row.pages[1])}) [{n}]")
+        taken = self._decision_on(row, doc, filters)
+        if taken is not None:
+            q = self._passage_for(filters, taken.doc_id, taken.pages[0], taken.pages[1], taken.resolution,
+                                  taken.minute)
+            if q is not None:
+                vote = f" ({taken.vote})" if taken.vote and taken.vote != "not stated" else ""
+                lines.append(f"Decided at that meeting, minute {taken.minute}{vote}: {taken.resolution} "
+                             f"[{_cite(cited, q)}]")
+
+    def _decision_on(self, item: ItemEntry, doc: Document, filters: Filters) -> Decision | None:
+        """The resolution the meeting took on an agenda item: the minute of that meeting and body sharing the
+        most of the item's words, when it shares a good part of them and clearly more than any other minute."""
+        terms = content_terms(item.title)
+        same = [d for d in self.registry.decisions(filters) if d.meeting_date == doc.meeting_date
+                and d.committee == doc.committee and d.resolution]
+        if not terms or not same:
+            return None
+        scored = sorted(((registers.overlap(terms, f"{d.title} {d.resolution}"), d) for d in same),
+                        key=lambda t: -t[0])
+        best, runner_up = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
+        return scored[0][1] if best >= ITEM_DECISION_OVERLAP and best >= 2 * runner_up else None
 
     def _completed(self, passage: Passage, filters: Filters) -> Passage:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""

@@ -27,7 +27,7 @@ def _register_stems(text: str) -> frozenset[str]:
     return stems_of.__wrapped__(text)
 
 
-def _overlap(query_terms: list[str], text: str, rarity=None) -> float:
+def overlap(query_terms: list[str], text: str, rarity=None) -> float:
     """Share of the query's terms in ``text``, weighted by rarity when known."""
     if not query_terms:
         return 1.0
@@ -48,7 +48,7 @@ def decisions_about(registry: Registry, query: str, filters: Filters = Filters()
     rarity = Rarity(registry)
     terms = content_terms(query)
     rows = [r for r in registry.decisions(filters) if r.resolution]
-    return [r for r in rows if _overlap(terms, f"{r.title} {r.resolution}", rarity) >= threshold]
+    return [r for r in rows if overlap(terms, f"{r.title} {r.resolution}", rarity) >= threshold]
 
 
 def actions(registry: Registry, filters: Filters = Filters(), doc_ids=None) -> list[ActionEntry]:
@@ -68,7 +68,7 @@ def actions_where(registry: Registry, filters: Filters = Filters(), status: str 
         rows = [r for r in rows if owner.lower() in (r.owner or "").lower()]
     if query:
         terms = content_terms(query)
-        rows = [r for r in rows if _overlap(terms, f"{r.report_title} {r.action} {r.comments}") >= 0.5]
+        rows = [r for r in rows if overlap(terms, f"{r.report_title} {r.action} {r.comments}") >= 0.5]
     return rows
 
 
@@ -77,7 +77,7 @@ def action_history(registry: Registry, row: ActionEntry) -> list[ActionEntry]:
     terms = content_terms(row.action)[:12]
     same = [r for r in actions(registry, Filters(include_restricted=True, committee=row.committee))
             if r.minute == row.minute
-            and _overlap(terms, r.action) >= 0.5]
+            and overlap(terms, r.action) >= 0.5]
     return sorted(same, key=lambda r: r.log_date or "")
 
 
@@ -88,7 +88,7 @@ def decision_for(registry: Registry, recommendation: RecommendationEntry, filter
     same_meeting = [d for d in registry.decisions(filters)
                     if d.meeting_date == recommendation.meeting_date and d.resolution
                     and d.committee == recommendation.committee]
-    scored = sorted(((_overlap(terms, d.title), d) for d in same_meeting), key=lambda t: -t[0])
+    scored = sorted(((overlap(terms, d.title), d) for d in same_meeting), key=lambda t: -t[0])
     return scored[0][1] if scored and scored[0][0] >= 0.5 else None
 
 
@@ -102,11 +102,11 @@ def lineage(registry: Registry, topic: str, filters: Filters = Filters(), thresh
     terms = content_terms(topic)
     events = []
     for d in registry.decisions(filters):
-        if d.resolution and _overlap(terms, f"{d.title} {d.resolution}", rarity) >= threshold:
+        if d.resolution and overlap(terms, f"{d.title} {d.resolution}", rarity) >= threshold:
             events.append(LineageEvent("resolution", d.meeting_date, d.minute, d.title, d.resolution, d.source,
                                        d.pages, d.doc_id))
     for r in registry.recommendations(filters):
-        if _overlap(terms, f"{r.item_title} {r.recommendation}", rarity) >= threshold:
+        if overlap(terms, f"{r.item_title} {r.recommendation}", rarity) >= threshold:
             events.append(LineageEvent("recommendation", r.meeting_date, None, f"item {r.item}: {r.item_title}",
                                        r.recommendation, r.source, r.pages, r.doc_id))
     events.sort(key=lambda e: (e.date or "", e.kind == "resolution"))
@@ -152,7 +152,7 @@ def briefing(registry: Registry, meeting: str, committee: str | None = None,
                 out.append(f"- Figure: {fig}")
             terms = content_terms(item.title)
             minutes_item = bool(re.search(r"\bminutes\b", item.title, re.I))
-            related = [] if minutes_item else [d for d in earlier if _overlap(terms, d.title) >= 0.6][:3]
+            related = [] if minutes_item else [d for d in earlier if overlap(terms, d.title) >= 0.6][:3]
             for d in related:
                 out.append(f"- Earlier decision, minute {d.minute} ({nice_date(d.meeting_date)}): "
                            f"{d.resolution[:300]} ({d.source}, pp. {d.pages[0]}–{d.pages[1]})")
