@@ -18,6 +18,10 @@ from assistant.query import Question
 from ingest.records import Document, Passage
 
 MODEL_PATH = Path(__file__).with_name("abstention_model.json")
+# a decision reported as taken ("the Committee agreed", "was approved"), not one still to come ("can be passed")
+DECISION_TAKEN = re.compile(r"(?<!can be )(?<!may be )(?<!to be )(?<!will be )\b(?:agreed|approved|resolved|"
+                            r"decided|adopted|carried|passed|endorsed)\b", re.I)
+YES_NO = re.compile(r"^\s*(?:did|was|were|has|have|is|are)\b", re.I)
 DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
                             r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
 
@@ -35,7 +39,7 @@ class Evidence:
     date_missing: float  # the question names a meeting date or month and no passage quoted is from it
     body_missing: float  # the question names a body and no passage quoted is of it
     beyond_library: float  # the question asks about a time after the library's last meeting
-    decision_missing: float  # a decision is asked about and no passage quoted is from minutes
+    decision_missing: float  # a decision is asked about; the lead passage is not minutes nor reports one taken
 
     def vector(self, names: tuple[str, ...] | None = None) -> list[float]:
         values = asdict(self)
@@ -44,9 +48,9 @@ class Evidence:
 
 def gather(question: Question, passages: list[Passage], quoted: list[Passage], coverage: float,
            top_coverage: float, unit_coverage: float, register: bool, figure: tuple[bool, bool],
-           documents: list[Document]) -> Evidence:
+           documents: list[Document], lead: str = "") -> Evidence:
     """The evidence for one question; ``quoted`` are the passages the answer would quote (or cite), first
-    the one its first line comes from, which must be of the asked meeting, body and kind."""
+    the one its first line (``lead``) comes from, which must be of the asked meeting, body and kind."""
     shown = quoted[:1] or passages[:1]
     window = question.date_window()
     date_missing = bool(window) and not any(p.meeting_date and window[0] <= p.meeting_date <= window[1]
@@ -55,8 +59,11 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     held = [d.meeting_date for d in documents if d.meeting_date]
     undated = len(held) < len(documents)  # an undated paper may be of any time
     beyond = bool(window and held) and not undated and window[0] > max(held)
-    decision_missing = bool(DECISION_ASKED.search(question.text)) and not any(
-        p.minute or p.doc_type == "minutes" for p in shown)
+    # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
+    asks_decision = question.intent == "resolution" or bool(
+        YES_NO.match(question.text) and DECISION_ASKED.search(question.text))
+    decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
+        and not DECISION_TAKEN.search(lead)
     return Evidence(coverage, top_coverage, unit_coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing))

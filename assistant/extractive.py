@@ -29,6 +29,9 @@ WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
                        r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.?\s+[A-Z]", re.I)
 WHEN_WORDS = re.compile(rf"\b{MONTH_NAME}[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
+# page furniture: contact lines, web and mail addresses, page counters — never an answer
+FURNITURE = re.compile(r"\b(?:tel(?:ephone)?|fax|phone)\b\.?:?\s*[\d(+]|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|"
+                       r"\bwww\.\S+|\S+@\S+\.\w{2,}|\bpage\s+\d+\s+of\s+\d+\b", re.I)
 RESOLUTION_WORDS = re.compile(r"\bresolved\b|\bagreed\b|\bapprove|\brecommend|\bdelegate|\bdecision\b|\bdecided\b",
                               re.I)
 
@@ -162,8 +165,8 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         key = re.sub(r"\W+", " ", u.text).lower()
         if (u.passage, u.position) in taken or any(key in s for s in skip_norm):
             continue
-        if any(re.sub(r"\W+", " ", c.text).lower() == key for c in chosen):
-            continue
+        if FURNITURE.search(u.text) or any(key in re.sub(r"\W+", " ", c.text).lower() for c in chosen):
+            continue  # page furniture, or what an earlier quote already says
         chosen.append(u)
         taken.add((u.passage, u.position))
         position = u.position
@@ -184,4 +187,10 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
                               max(current.lexical, nxt.lexical))
             taken.add((nxt.passage, nxt.position))
             position += 1
-    return sorted(chosen, key=lambda u: (u.passage, u.position))
+    # a quote that a longer one holds whole goes; the best quote first, so the answer leads
+    kept = [c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)]
+    return sorted(kept, key=lambda u: -u.score)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).lower().strip()

@@ -144,8 +144,9 @@ class Assistant(RegisterAnswers):
         passage_cover = [cover(terms, f"{p.about} {p.text}") for p in top]
         unit_cover = [cover(terms, f"{top[u.passage].about} {u.text}") for u in chosen]
         quoted = register + [top[u.passage] for u in chosen]
+        lead = chosen[0].text if chosen and not register else ""
         return gather(question, top, quoted, max(passage_cover), passage_cover[0], max(unit_cover, default=0.0),
-                      bool(register), self._figure_found(question, top, chosen), self.registry.documents(True))
+                      bool(register), self._figure_found(question, top, chosen), self.registry.documents(True), lead)
 
     def _figure_found(self, question: Question, top: list[Passage], chosen: list) -> tuple[bool, bool]:
         """For a figure question: (a quoted sentence holds a new figure of the asked kind — a sum for "how much"
