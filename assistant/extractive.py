@@ -181,7 +181,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
                          or (question.intent == "action" and len(chosen) == 1 and position == u.position)
                          or CONTINUES.match(nxt.text) is not None
                          or nxt.score >= best * relative)
-            if not completes:
+            if not completes or FURNITURE.search(nxt.text):
                 break
             chosen[-1] = Unit(f"{current.text} {nxt.text}", u.passage, u.position, max(current.score, nxt.score),
                               max(current.lexical, nxt.lexical))

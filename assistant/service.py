@@ -115,7 +115,7 @@ class Assistant(RegisterAnswers):
                                          skip=register_lines, must=must)
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
-        evidence = self._evidence(question, top, chosen, register_passages if register_lines else [])
+        evidence = self._evidence(question, top, chosen, register_passages if register_lines else [], register_lines)
         if not top or self.abstention.abstains(evidence):
             return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
         lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
@@ -135,8 +135,8 @@ class Assistant(RegisterAnswers):
                       citations=draft.answer.citations, searched=draft.answer.searched, flagged=flagged)
 
     # ---- parts --------------------------------------------------------------------------------
-    def _evidence(self, question: Question, top: list[Passage], chosen: list, register: list[Passage]
-                  ) -> Evidence:
+    def _evidence(self, question: Question, top: list[Passage], chosen: list, register: list[Passage],
+                  lines: list[str] = ()) -> Evidence:
         """What the passages say about whether they answer (assistant/abstention.py weighs it)."""
         if not top:
             return Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -145,28 +145,34 @@ class Assistant(RegisterAnswers):
         unit_cover = [cover(terms, f"{top[u.passage].about} {u.text}") for u in chosen]
         quoted = register + [top[u.passage] for u in chosen]
         lead = chosen[0].text if chosen and not register else ""
+        quotes = [(u.text, top[u.passage]) for u in chosen] + [
+            (line, top[int(m.group(1)) - 1]) for line in lines if (m := re.search(r"\[(\d+)\]\s*$", line))
+            and int(m.group(1)) <= len(top)]
         return gather(question, top, quoted, max(passage_cover), passage_cover[0], max(unit_cover, default=0.0),
-                      bool(register), self._figure_found(question, top, chosen), self.registry.documents(True), lead)
+                      bool(register), self._figure_found(question, quotes), self.registry.documents(True), lead)
 
-    def _figure_found(self, question: Question, top: list[Passage], chosen: list) -> tuple[bool, bool]:
-        """For a figure question: (a quoted sentence holds a new figure of the asked kind — a sum for "how much"
-        — with enough of the question's words, that figure stands beside what is counted and comes from the
+    def _figure_found(self, question: Question, quotes: list[tuple[str, Passage]]) -> tuple[bool, bool]:
+        """For a figure question: (a quote holds a new figure of the asked kind — a sum for "how much" —, and
+        one such quote holds enough of the question's words, stands beside what is counted and comes from the
         asked month). Both True for other questions."""
         if not question.asks_figure:
             return True, True
         terms, cover = question.terms, self.retriever.coverage
-        with_figure = [u for u in chosen if new_figures(u.text, question.search_text)
-                       and extractive.answers_money(question.text, u.text)
-                       and cover(terms, f"{top[u.passage].about} {u.text}") >= FIGURE_COVERAGE]
+        with_figure = [(text, p) for text, p in quotes if new_figures(text, question.search_text)
+                       and extractive.answers_money(question.text, text)]
         if not with_figure:
             return False, False
         head = head_terms(question.text)  # what is counted ("weekly rent", "flats") stands beside the figure
-        beside = not head or any(head & stems_of(self._figure_context(top[u.passage], u.text)) for u in with_figure)
         months = {m for _, m in question.months}  # a figure "in August 2019": a passage about, or of, August
-        in_month = not months or any(
-            months & (_months_in(top[u.passage].text) | {int((top[u.passage].meeting_date or "0000-00")[5:7])})
-            for u in with_figure)
-        return True, beside and in_month
+        for text, p in with_figure:
+            if cover(terms, f"{p.about} {text}") < FIGURE_COVERAGE:
+                continue
+            if head and not head & stems_of(self._figure_context(p, text)):
+                continue
+            if months and not months & (_months_in(p.text) | {int((p.meeting_date or "0000-00")[5:7])}):
+                continue
+            return True, True
+        return True, False
 
     @staticmethod
     def _figure_context(passage: Passage, unit: str) -> str:
