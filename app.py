@@ -91,8 +91,8 @@ turns: list[Turn] = st.session_state.setdefault("turns", [])
 
 with st.sidebar:
     with library_slot:
-        pages = sum(d.page_count or 0 for d in docs)
-        st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {pages} pages in the library")
+        page_total = sum(d.page_count or 0 for d in docs)
+        st.caption(f"{len(docs)} paper{'s' if len(docs) != 1 else ''} · {page_total} pages in the library")
         if not settings.llm:
             st.info("No LLM configured: answers are quoted from the papers.", icon=":material/format_quote:")
         else:
