@@ -144,5 +144,18 @@ def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
     items = []
     for i, (number, line, title, k) in enumerate(best):
         last = best[i + 1][1].page if i + 1 < len(best) else lines[-1].page
+        following = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
+        if _wraps(title, following) and (i + 1 >= len(best) or best[i + 1][3] != k + 1):
+            title = f"{title.rstrip()} {following}"
         items.append(AgendaItem(str(number), _tidy(title), line.page, max(line.page, last), first_line=k))
     return items
+
+
+def _wraps(title: str, following: str) -> bool:
+    """Whether an item's title runs on to the next line ("... Island #4 Spanner" / "Island Unit 114."): the
+    title stops mid-phrase and the next line is short and ends the sentence, or the title ends on a word that
+    cannot end one."""
+    if not following or NUMBERED.match(following) or re.search(r"[.:;?!)]\s*$", title):
+        return False
+    ends_phrase = re.search(r"(?:\b(?:of|the|and|on|for|to|in|at|by|with|a|an)|[,–-])\s*$", title, re.I)
+    return bool(ends_phrase) or (len(following) <= 60 and following.endswith("."))
