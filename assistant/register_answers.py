@@ -13,6 +13,7 @@ from assistant.terms import content_terms
 from index.filters import Filters
 from index.registry import Registry
 from ingest.dates import spoken
+from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import split_units
 
@@ -107,8 +108,8 @@ class RegisterAnswers:
                     continue
                 n = _cite(cited, p)
                 vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
-                lines.append(f"Minute {row.minute} ({row.title}), meeting of {_nice_date(row.meeting_date)}{vote}: "
-                             f"{row.resolution} [{n}]")
+                lines.append(f"Minute {row.minute}, meeting of {_nice_date(row.meeting_date)}{vote}: "
+                             f"{operative_first(row.resolution)} ({row.title}) [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and RECOMMENDATION_Q.search(question.text):
             rows = self.registry.recommendations(filters, docs)
@@ -268,7 +269,7 @@ class RegisterAnswers:
                                   taken.minute)
             if q is not None:
                 vote = f" ({taken.vote})" if taken.vote and taken.vote != "not stated" else ""
-                lines.append(f"Decided at that meeting, minute {taken.minute}{vote}: {taken.resolution} "
+                lines.append(f"Decided at that meeting, minute {taken.minute}{vote}: {operative_first(taken.resolution)} "
                              f"[{_cite(cited, q)}]")
 
     def _decision_on(self, item: ItemEntry, doc: Document, filters: Filters) -> Decision | None:

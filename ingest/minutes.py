@@ -82,6 +82,24 @@ def recorded_vote(text: str) -> str:
     return ", ".join(sides[k] for k in ("for", "against", "abstentions") if k in sides)
 
 
+# where a resolution's operative words start after its recitals ("WHEREAS ... NOW THEREFORE BE IT RESOLVED THAT")
+OPERATIVE = re.compile(r"\b(?:NOW\s+THEREFORE\s+)?BE\s+IT\s+(?:FURTHER\s+)?RESOLVED\b[^A-Za-z]*(?:THAT\b)?|"
+                       r"\bNOW\s+THEREFORE\b|;\s*(?:AND\s+)?THAT\b", re.I)
+
+
+def operative_first(resolution: str) -> str:
+    """A resolution with its recitals ("WHEREAS ...") moved after what it resolves, so that a reader (and an
+    answer's first line) meets the decision first; other resolutions as they are."""
+    if not re.match(r"\s*WHEREAS\b", resolution, re.I):
+        return resolution
+    m = OPERATIVE.search(resolution)
+    if not m or m.end() >= len(resolution) - 3:
+        return resolution
+    recitals = resolution[:m.start()].strip(" ;,")
+    decided = resolution[m.end():].strip(" ,:;")
+    return f"{decided[:1].upper()}{decided[1:]} (Recitals: {recitals})"
+
+
 def vote_of(resolution: str, text: str = "") -> str:
     """How a resolution was carried, in the register's controlled words; a recorded vote with its counts."""
     counted = recorded_vote(text)

@@ -20,3 +20,14 @@ def test_us_and_canadian_styles_and_no_vote_at_all():
     assert recorded_vote("Ayes - 5\nNoes - 2\n") == "5 for, 2 against"
     assert recorded_vote("The plan runs for 2 years.\nCarried.") == ""
     assert vote_of("THAT the minutes be adopted. Carried.") == "carried"
+
+
+def test_a_resolution_with_recitals_reads_decision_first():
+    from ingest.minutes import operative_first
+
+    text = ("WHEREAS an application has been received to purchase municipal land; NOW THEREFORE BE IT RESOLVED "
+            "THAT Council declares the said lands surplus; AND FURTHER THAT the land be appraised.")
+    assert operative_first(text) == ("Council declares the said lands surplus; AND FURTHER THAT the land be "
+                                     "appraised. (Recitals: WHEREAS an application has been received to purchase "
+                                     "municipal land)")
+    assert operative_first("THAT the minutes be adopted. Carried.") == "THAT the minutes be adopted. Carried."
