@@ -19,8 +19,7 @@ from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.units import TABULAR, split_units
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
-                       r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|the (?:work|card|"
-                       r"report|evaluation|team)|which)\b", re.I)
+                       r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
 WHERE_Q = re.compile(r"^\s*where\b|\bvenue\b|\bwhich room\b", re.I)
 VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|online|virtual(?:ly)?)\b", re.I)
 TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)

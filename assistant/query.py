@@ -21,7 +21,7 @@ YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
 INTENTS = [
     ("action", re.compile(r"\baction(s| log)?\b|\bfollow(ing|ed)? up\b|\bwho is (?:following|chasing|doing)\b|"
-                          r"\bprogress\b|\bgot to\b|\bstill open\b|\boutstanding\b|\bwhat came of\b|"
+                          r"\bprogress\b|\bstill open\b|\boutstanding\b|\bwhat came of\b|"
                           r"\bwhere (?:is|has)\b.*\b(?:got to|action|request)\b", re.I)),
     ("resolution", re.compile(r"\bresol(?:ve|ved|ution)\b|\bdecid(?:e|ed|sion)\b|\bagree(?:d)?\b|\bapprove(?:d)?\b|"
                               r"\bvote(?:d)?\b", re.I)),
@@ -29,7 +29,7 @@ INTENTS = [
                           r"amount|rate|percentage|budget|variance|price)\b|\b(?:cost|spend|spent|saving|saved|rate|price|"
                           r"percentage|variance|figure|total|uplift|rent|fee)\b", re.I)),
     ("agenda", re.compile(r"\bagenda\b|\bpack\b|\bhow long did\b|\bwhere in the\b|\bwhich pages?\b|\bwhat time\b|\bwhere (?:and|was)\b|"
-                          r"\bclerk\b|\bheld\b", re.I)),
+                          r"\bheld\b", re.I)),
     ("when", re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
     ("who", re.compile(r"^\s*who\b|\bwho (?:should|leads|is)\b|\bcontact\b", re.I)),
 ]

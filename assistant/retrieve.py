@@ -26,7 +26,7 @@ COMMON_SHARE = 0.1  # a word in more than this share of chunks is left out of th
 MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)
 # how strongly naming a kind of paper ("the budget slides", "the action log") points at it
-KIND_BOOST = {"presentation": 1.0, "action log": 0.3, "minutes": 0.2}
+KIND_MATCH = 1.0  # boost for a paper of the kind the question names ("the slides", "the minutes")
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> dict[str, float]:
@@ -178,7 +178,7 @@ class HybridRetriever:
                 boost += 0.2
             cov = self.coverage(terms, f"{p.about} {p.text}")
             if question.doc_kind and question.doc_kind == p.doc_type:
-                boost += KIND_BOOST.get(p.doc_type, 0.0)
+                boost += KIND_MATCH
             p.score = score * boost * 60 + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
             passages.append(p)
         passages.sort(key=lambda p: -p.score)
