@@ -46,6 +46,8 @@ class Settings:
     ingest_workers: int = 1  # [COMMITTEE_INGEST_WORKERS] processes that parse and embed papers in parallel
     auth: str = "open"  # [COMMITTEE_AUTH] the app's sign-in: open | password | oidc (ui/access.py)
     open_upload: str = ""  # [COMMITTEE_OPEN_UPLOAD] 1: in open mode anyone may add papers in the app
+    ocr: str = "auto"  # [COMMITTEE_OCR] auto | off: read scanned pages with Tesseract when it is installed
+    ocr_min_confidence: int = 60  # [COMMITTEE_OCR_MIN_CONFIDENCE] scanned pages read less surely stay out of answers
 
     @property
     def registry_path(self) -> Path:

@@ -74,6 +74,10 @@ MIGRATIONS: list[tuple[int, str]] = [
     ALTER TABLE documents ADD COLUMN committee_printed TEXT NOT NULL DEFAULT '';
     ALTER TABLE documents ADD COLUMN date_from TEXT NOT NULL DEFAULT 'none';
     """),
+    (8, """
+    ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+    """),
 ]
 
 # every register table whose rows carry a page range and a restricted flag: (table, first page, last page)
@@ -258,8 +262,10 @@ class Registry:
                     p.doc_id, p.source, p.path, p.doc_id, p.doc_type, p.title, p.committee, p.meeting_date,
                     p.venue, p.page_count, restricted_all, time.time(), p.authority, p.meeting_kind,
                     p.committee_from, p.committee_printed, p.date_from))
-            self.db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)", [
-                (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number)) for pg in parsed.pages])
+            self.db.executemany("INSERT INTO pages (doc_id, number, printed, text, restricted, ocr, ocr_confidence) "
+                                "VALUES (?,?,?,?,?,?,?)", [
+                (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number), int(pg.ocr),
+                 pg.ocr_confidence) for pg in parsed.pages])
             self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?)", [
                 (p.doc_id, it.number, it.title, it.first_page, it.last_page, restricted(it.first_page, it.first_page))
                 for it in parsed.items])
@@ -449,6 +455,11 @@ class Registry:
         return [r[0] for r in self.db.execute(
             "SELECT printed FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? ORDER BY number",
             (doc_id, first, last))]
+
+    def scanned(self, doc_id: str, first: int, last: int) -> bool:
+        """Whether any of pages ``first``–``last`` of a paper was read from a scan by OCR (a citation says so)."""
+        return self.db.execute("SELECT 1 FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? AND ocr = 1 LIMIT 1",
+                               (doc_id, first, last)).fetchone() is not None
 
     def _doc_filter(self, filters: Filters, alias: str, dates: bool = True,
                     doc_ids: Collection[str] | None = None) -> tuple[str, list]:

@@ -411,7 +411,8 @@ class Preparer:
                     yield exc
 
     def parse(self, path: Path, content_hash: str) -> ParsedPaper:
-        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, content_hash=content_hash)
+        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, content_hash=content_hash,
+                             ocr=self.settings.ocr, ocr_min_confidence=self.settings.ocr_min_confidence)
         if parsed.paper.page_count > self.settings.max_pages:
             raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
                              f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")
