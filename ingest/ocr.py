@@ -1,9 +1,8 @@
 """Text for scanned pages: each page without a text layer is rendered with pypdfium2 and read by Tesseract.
 
-Pages are read one by one with pytesseract rather than ocrmypdf: ingest needs only the text and each word's
-confidence, not a rewritten PDF, and per-page calls measured 1.5x faster (bench/results/ocr-notes.md).
-Only pages that lack text and hold an image are read, so a mixed paper costs only its scanned pages and a
-blank separator page costs nothing.
+Tesseract is called per page, not through ocrmypdf: ingest needs the text and word confidences, not a rewritten
+PDF, and it measured 1.3x faster (1.43 against 1.10 pages/s, bench/results/ocr-notes.md). Only pages that lack
+text and hold an image are read, so a mixed paper costs only its scanned pages and a blank page nothing.
 """
 from __future__ import annotations
 
@@ -15,7 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-DPI = 300  # Tesseract's own advice; 200 read the 7-point test scans with lower confidence (ocr-notes.md)
+DPI = 300  # render resolution of a scan whose own resolution cannot be read (Tesseract's advice)
+MIN_DPI, MAX_DPI = 150, 300  # a scan is rendered at its own resolution, within these
 NEAR_EMPTY = 20  # a page whose text layer has fewer visible characters than this is taken for a scan
 PROGRESS_FROM = 4  # a paper with this many scanned pages or more shows a progress bar on stderr
 TIMEOUT = 300  # seconds for one page: a page that takes longer is not a page of text
@@ -39,31 +39,48 @@ def needs_ocr(text: str) -> bool:
     return len("".join(text.split())) < NEAR_EMPTY
 
 
-def scanned_pages(path: Path, numbers: list[int]) -> list[int]:
-    """Of ``numbers`` (1-based pages whose text layer is empty), those that hold an image: a scan, not a blank."""
+def scanned_pages(path: Path, numbers: list[int]) -> dict[int, int]:
+    """Of ``numbers`` (1-based pages whose text layer is empty), those that hold an image (a scan, not a blank),
+    each with the resolution to render it at: the scan's own, so its pixels reach Tesseract unresampled.
+    Resampling a worn scan cost more words than any fixed DPI gained (bench/results/ocr-notes.md)."""
     import pypdfium2
     import pypdfium2.raw as pdfium_c
 
     pdf = pypdfium2.PdfDocument(str(path))
+    found: dict[int, int] = {}
     try:
-        return [n for n in numbers
-                if next(pdf[n - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None]
+        for n in numbers:
+            page = pdf[n - 1]
+            images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+            if images:
+                found[n] = _render_dpi(images)
     finally:
         pdf.close()
+    return found
 
 
-def read_scanned(path: Path, numbers: list[int], dpi: int = DPI) -> dict[int, PageOCR]:
-    """Tesseract's reading of each of ``numbers`` (1-based pages), with a progress bar when there are several."""
+def _render_dpi(images) -> int:
+    """The resolution of a page's largest image as placed on the page, within MIN_DPI–MAX_DPI."""
+    def area(image) -> float:
+        left, bottom, right, top = image.get_bounds()
+        return (right - left) * (top - bottom)
+
+    native = max(images, key=area).get_metadata().horizontal_dpi
+    return round(min(max(native, MIN_DPI), MAX_DPI)) if native > 0 else DPI
+
+
+def read_scanned(path: Path, pages: dict[int, int]) -> dict[int, PageOCR]:
+    """Tesseract's reading of each page (1-based number: render DPI), with a progress bar when there are several."""
     import pypdfium2
     from tqdm import tqdm
 
     out: dict[int, PageOCR] = {}
     pdf = pypdfium2.PdfDocument(str(path))
     try:
-        bar = tqdm(numbers, desc=f"OCR {path.name}", unit="page", file=sys.stderr, leave=False,
-                   disable=len(numbers) < PROGRESS_FROM)
+        bar = tqdm(sorted(pages), desc=f"OCR {path.name}", unit="page", file=sys.stderr, leave=False,
+                   disable=len(pages) < PROGRESS_FROM)
         for n in bar:
-            image = pdf[n - 1].render(scale=dpi / 72, grayscale=True).to_pil()
+            image = pdf[n - 1].render(scale=pages[n] / 72, grayscale=True).to_pil()
             out[n] = read_image(image)
     finally:
         pdf.close()
