@@ -78,13 +78,21 @@ def read_scanned(path: Path, pages: dict[int, int]) -> dict[int, PageOCR]:
     pdf = pypdfium2.PdfDocument(str(path))
     try:
         bar = tqdm(sorted(pages), desc=f"OCR {path.name}", unit="page", file=sys.stderr, leave=False,
-                   disable=len(pages) < PROGRESS_FROM)
+                   disable=len(pages) < PROGRESS_FROM or not _owns_terminal())
         for n in bar:
             image = pdf[n - 1].render(scale=pages[n] / 72, grayscale=True).to_pil()
             out[n] = read_image(image)
     finally:
         pdf.close()
     return out
+
+
+def _owns_terminal() -> bool:
+    """Whether this process may draw a bar: not an ingest worker (its parent draws) and no live display holds
+    stderr (the CLI's bar), where every redraw would print as a line of its own."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is None and sys.stderr is sys.__stderr__
 
 
 def read_image(image) -> PageOCR:

@@ -36,7 +36,7 @@ from index.vectors import SentenceEmbedding, VectorStore
 from ingest.bodies import settle
 from ingest.chunker import TokenCounter
 from ingest.models import Chunk, Override, Paper, PaperError, ParsedPaper
-from ingest.pipeline import file_hash, parse_paper
+from ingest.pipeline import _ranges, file_hash, parse_paper
 from ingest.readers import SUPPORTED
 from ingest.restricted import apply as apply_restriction
 from ingest.restricted import effective
@@ -293,6 +293,7 @@ class Library:
         self.vectors.delete(sorted(old_ids - {c.chunk_id for c in parsed.chunks}))
         self._note_kept(Path(key), parsed.paper.doc_id, report)
         report.ingested += 1
+        report.notes.extend(_ocr_note(parsed))
         report.warnings.extend(parsed.warnings)
         report.pages += len(parsed.pages)
         report.items += len(parsed.items)
@@ -360,6 +361,18 @@ def _same_file(state, stat: os.stat_result) -> bool:
         return False
     return (state["size"] == stat.st_size and state["mtime"] == stat.st_mtime
             and state["inode"] == stat.st_ino and state["ctime"] == stat.st_ctime)
+
+
+def _ocr_note(parsed: ParsedPaper) -> list[str]:
+    """One line naming the pages of a paper read by OCR, so a clerk knows which answers come from a scan."""
+    scanned = [p for p in parsed.pages if p.ocr]
+    if not scanned:
+        return []
+    confidences = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
+    mean = f", mean confidence {sum(confidences) / len(confidences):.0f}%" if confidences else ""
+    s = "s" if len(scanned) > 1 else ""
+    return [f"{parsed.paper.source}: {len(scanned)} scanned page{s} read by OCR "
+            f"(page{s} {_ranges([p.number for p in scanned])}{mean})."]
 
 
 def _who() -> str:

@@ -2,6 +2,7 @@
 wrapped as an image-only PDF by PIL), so the test reads what a scanner would give."""
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -165,6 +166,8 @@ def test_a_scanned_paper_is_ingested_and_answers_cite_it_as_ocr(fresh_library, t
     paper = scanned_pdf(tmp_path / "highways-committee-2022-03-03-minutes.pdf", MINUTES, scanned={2})
     report = fresh_library.ingest([paper])
     assert report.ok and not report.warnings, (report.failed, report.warnings)
+    assert len(report.notes) == 1 and re.fullmatch(r"highways-committee-2022-03-03-minutes\.pdf: 1 scanned page read "
+                                                   r"by OCR \(page 2, mean confidence (8|9)\d%\)\.", report.notes[0])
     doc_id = fresh_library.registry.documents()[0]["doc_id"]
     assert fresh_library.registry.scanned(doc_id, 2, 2) and not fresh_library.registry.scanned(doc_id, 1, 1)
     answer = Assistant(fresh_library.settings, library=fresh_library).ask(
