@@ -35,6 +35,13 @@ def available(mode: str) -> bool:
     return mode != "off" and shutil.which("tesseract") is not None
 
 
+def hint(mode: str) -> str:
+    """What would let ingest read a scan itself: OCR switched back on, or Tesseract installed."""
+    if mode == "off":
+        return "set COMMITTEE_OCR=auto so that Tesseract reads the scans"
+    return INSTALL if not available(mode) else "check that its pages are not blank"
+
+
 def needs_ocr(text: str) -> bool:
     return len("".join(text.split())) < NEAR_EMPTY
 

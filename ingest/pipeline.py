@@ -19,6 +19,8 @@ from ingest.classify import classify, find_meeting_date, find_title, find_venue
 from ingest.lines import Line, document_lines, first_line_on_page
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, Paper, ParsedPaper
+from ingest.ocr import available as ocr_available
+from ingest.ocr import hint as ocr_hint
 from ingest.readers import read_pages
 from ingest.registers import actions_in_minutes, parse_declarations, parse_recommendations
 from ingest.restricted import apply as apply_restriction
@@ -125,7 +127,7 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     marks = assess_pages(read, record_pages, {it.first_page for it in items})
     if not items and doc_type == "report":
         recommendations = parse_recommendations(lines, None)
-    warnings = _page_warnings(path, read, doubtful, ocr_min_confidence)
+    warnings = _page_warnings(path, read, doubtful, ocr_min_confidence, ocr)
     parsed = ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
                          recommendations=recommendations, declarations=parse_declarations(minutes),
                          warnings=warnings, marks=marks)
@@ -133,12 +135,14 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     return parsed
 
 
-def _page_warnings(path: Path, pages: list, doubtful: list[int], min_confidence: float) -> list[str]:
-    """One line for the pages still without text, and one for each scanned page read too poorly to answer from."""
+def _page_warnings(path: Path, pages: list, doubtful: list[int], min_confidence: float, ocr: str) -> list[str]:
+    """One line for the pages still without text (with how to have them read when OCR could not run), and one
+    for each scanned page read too poorly to answer from."""
     blank = [p.number for p in pages if not p.text.strip()]
     scanned = blank and len(pages) > 1 and path.suffix.lower() == ".pdf"  # an empty page of a text file is no scan
+    how = "" if ocr_available(ocr) else f", or {ocr_hint(ocr)}"
     warnings = [f"{path.name}: pages {_ranges(blank)} have no text layer (scanned images); run OCR on them to make "
-                "them searchable."] if scanned else []
+                f"them searchable{how}."] if scanned else []
     for p in pages:
         if p.number in doubtful:
             warnings.append(f"{path.name}: page {p.number} was read by OCR with {p.ocr_confidence or 0:.0f}% "

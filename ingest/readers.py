@@ -132,13 +132,7 @@ def read_pages(path: Path, ocr: str = "off") -> list[PageText]:
     if not any(p.text.strip() for p in pages):
         if suffix == ".pdf":
             raise PaperError(f"{path.name}: no text layer on any of its {len(pages)} pages (scanned images); "
-                             f"run OCR on it first, or {_ocr_hint(ocr)}.")
+                             f"run OCR on it first, or {ocr_reader.hint(ocr)}.")
         raise PaperError(f"{path.name}: the file holds no text.")
     return pages
 
-
-def _ocr_hint(ocr: str) -> str:
-    """What would let ingest read a scan itself: Tesseract installed, or OCR switched back on."""
-    if ocr == "off":
-        return "set COMMITTEE_OCR=auto to read it with Tesseract"
-    return ocr_reader.INSTALL if not ocr_reader.available(ocr) else "check that its pages are not blank"

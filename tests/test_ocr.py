@@ -96,6 +96,20 @@ def test_ocr_off_or_missing_keeps_the_one_line_refusal_and_says_how_to_install(t
         assert str(error).startswith("minutes.pdf: no text layer on any of its 2 pages") and "\n" not in str(error)
 
 
+def test_a_partly_scanned_paper_without_ocr_is_ingested_with_a_warning_saying_how_to_read_it(tmp_path, monkeypatch):
+    from ingest import ocr
+    from ingest.pipeline import parse_paper
+
+    paper = scanned_pdf(tmp_path / "minutes.pdf", MINUTES, scanned={2})
+    assert parse_paper(paper, _words, ocr="off").warnings == [
+        "minutes.pdf: pages 2 have no text layer (scanned images); run OCR on them to make them searchable, or "
+        "set COMMITTEE_OCR=auto so that Tesseract reads the scans."]
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    parsed = parse_paper(paper, _words, ocr="auto")
+    assert parsed.warnings[0].endswith("or install Tesseract (apt-get install tesseract-ocr) and set COMMITTEE_OCR=auto.")
+    assert not any(p.ocr for p in parsed.pages) and all(c.last_page == 1 for c in parsed.chunks)
+
+
 @TESSERACT
 def test_a_mixed_paper_has_only_its_image_page_read_by_ocr(tmp_path, monkeypatch):
     from ingest import ocr
