@@ -43,6 +43,7 @@ def hint(mode: str) -> str:
 
 
 def needs_ocr(text: str) -> bool:
+    """A scan's text layer is empty, or holds only what a scanning system stamps on it (a page number)."""
     return len("".join(text.split())) < NEAR_EMPTY
 
 
