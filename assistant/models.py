@@ -25,9 +25,11 @@ class Citation:
     printed_pages: list[str] | None = None
     path: str = ""
     doc_id: str = ""
+    ocr: bool = False  # some cited page was read from a scan by OCR: its text may hold misread words
 
     def label(self) -> str:
-        """"Adults Committee · 6 Sep 2018 pack · item 2 · minute 98 · pp. 6–7"."""
+        """"Adults Committee · 6 Sep 2018 pack · item 2 · minute 98 · pp. 6–7", and "(scanned page, OCR)" after the
+        pages when the text was read from a scan, so a reader knows to check the words against the page."""
 
         parts = []
         if self.committee:
@@ -44,6 +46,8 @@ class Citation:
             printed = [p for p in self.printed_pages if p]
             if printed:
                 pages += f" (printed {printed[0]}{'–' + printed[-1] if len(printed) > 1 else ''})"
+        if self.ocr:
+            pages += " (scanned page, OCR)"
         parts.append(pages)
         return " · ".join(parts)
 
@@ -52,6 +56,8 @@ class Citation:
         data.pop("number")
         data.pop("path")
         data.pop("doc_id")
+        if not data["ocr"]:
+            data.pop("ocr")
         if not data["printed_pages"] or all(p == str(n) for p, n in zip(data["printed_pages"], self.pages)):
             data.pop("printed_pages")
         return data

@@ -209,7 +209,8 @@ class Assistant(RegisterAnswers):
                                 meeting_date=p.meeting_date, item=p.item, item_title=p.item_title,
                                 minute=p.minute, doc_type=p.doc_type, text=p.text, score=round(p.score, 4),
                                 printed_pages=self.registry.printed_pages(p.doc_id, p.first_page, p.last_page),
-                                path=p.path, doc_id=p.doc_id))
+                                path=p.path, doc_id=p.doc_id,
+                                ocr=self.registry.scanned(p.doc_id, p.first_page, p.last_page)))
         return out
 
 

@@ -55,6 +55,8 @@ class Settings:
     # requested again (0: every sync asks for every document again, conditionally)
     source_recheck_days: int = 90
     legistar_api: str = "https://webapi.legistar.com/v1"  # [COMMITTEE_LEGISTAR_API] Legistar's Web API
+    ocr: str = "auto"  # [COMMITTEE_OCR] auto | off: read scanned pages with Tesseract when it is installed
+    ocr_min_confidence: int = 60  # [COMMITTEE_OCR_MIN_CONFIDENCE] scanned pages read less surely stay out of answers
 
     @property
     def registry_path(self) -> Path:

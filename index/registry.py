@@ -165,8 +165,10 @@ class Registry(RegisterReads):
                     p.doc_id, p.source, p.path, p.doc_id, p.doc_type, p.title, p.committee, p.meeting_date,
                     p.venue, p.page_count, restricted_all, time.time(), p.authority, p.meeting_kind,
                     p.committee_from, p.committee_printed, p.date_from))
-            self.db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)", [
-                (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number)) for pg in parsed.pages])
+            self.db.executemany("INSERT INTO pages (doc_id, number, printed, text, restricted, ocr, ocr_confidence) "
+                                "VALUES (?,?,?,?,?,?,?)", [
+                (p.doc_id, pg.number, pg.printed, pg.text, restricted(pg.number, pg.number), int(pg.ocr),
+                 pg.ocr_confidence) for pg in parsed.pages])
             self.db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?)", [
                 (p.doc_id, it.number, it.title, it.first_page, it.last_page, restricted(it.first_page, it.first_page))
                 for it in parsed.items])
@@ -351,6 +353,11 @@ class Registry(RegisterReads):
     def page_text(self, doc_id: str, number: int) -> str:
         row = self.db.execute("SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)).fetchone()
         return row[0] if row else ""
+
+    def scanned(self, doc_id: str, first: int, last: int) -> bool:
+        """Whether any of pages ``first``–``last`` of a paper was read from a scan by OCR (a citation says so)."""
+        return self.db.execute("SELECT 1 FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? AND ocr = 1 LIMIT 1",
+                               (doc_id, first, last)).fetchone() is not None
 
     def printed_pages(self, doc_id: str, first: int, last: int) -> list[str | None]:
         return [r[0] for r in self.db.execute(

@@ -57,6 +57,10 @@ MIGRATIONS: list[tuple[int, str]] = [
     ALTER TABLE documents ADD COLUMN committee_printed TEXT NOT NULL DEFAULT '';
     ALTER TABLE documents ADD COLUMN date_from TEXT NOT NULL DEFAULT 'none';
     """),
+    (8, """
+    ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+    """),
 ]
 
 # every register table whose rows carry a page range and a restricted flag: (table, first page, last page)

@@ -12,11 +12,14 @@ class PaperError(Exception):
 
 @dataclass
 class PageText:
-    """One page as read: ``number`` is the 1-based PDF page, ``printed`` the number the page prints, if any."""
+    """One page as read: ``number`` is the 1-based PDF page, ``printed`` the number the page prints, if any.
+    ``ocr`` when the text was read from a scan by Tesseract, with the mean confidence of its words (0–100)."""
 
     number: int
     text: str
     printed: str | None = None
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +19,8 @@ from ingest.classify import classify, find_meeting_date, find_title, find_venue
 from ingest.lines import Line, document_lines, first_line_on_page
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, Paper, ParsedPaper
+from ingest.ocr import available as ocr_available
+from ingest.ocr import hint as ocr_hint
 from ingest.readers import read_pages
 from ingest.registers import actions_in_minutes, parse_declarations, parse_recommendations
 from ingest.restricted import apply as apply_restriction
@@ -38,10 +41,17 @@ def _is_minutes(lines: list[Line], title: str) -> bool:
 
 
 def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200,
-                restricted: bool = False, content_hash: str | None = None) -> ParsedPaper:
-    """Read, structure and chunk one paper. Raises :class:`ingest.models.PaperError`."""
+                restricted: bool = False, content_hash: str | None = None, ocr: str = "off",
+                ocr_min_confidence: float = 0) -> ParsedPaper:
+    """Read, structure and chunk one paper. Raises :class:`ingest.models.PaperError`.
+
+    ``ocr`` and ``ocr_min_confidence`` are ``Settings.ocr`` and ``Settings.ocr_min_confidence``: a scanned page
+    read with less confidence keeps its page row, without its text, and its markings still count, but nothing
+    of it reaches an answer."""
     content_hash = content_hash or file_hash(path)
-    pages = read_pages(path)
+    read = read_pages(path, ocr)
+    doubtful = [p.number for p in read if p.ocr and (p.ocr_confidence or 0) < ocr_min_confidence]
+    pages = [replace(p, text="") if p.number in doubtful else p for p in read]
     lines = document_lines(pages)
     source = path.name
 
@@ -114,18 +124,31 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     chunks = chunk_segments(paper.doc_id, segments, count, max_tokens=chunk_tokens)
     if items and items[0].first_line >= 0:
         _label_agenda_chunks(chunks, items, lines)
-    marks = assess_pages(pages, record_pages, {it.first_page for it in items})
+    marks = assess_pages(read, record_pages, {it.first_page for it in items})
     if not items and doc_type == "report":
         recommendations = parse_recommendations(lines, None)
-    blank = [p.number for p in pages if not p.text.strip()]
-    scanned = blank and len(pages) > 1 and path.suffix.lower() == ".pdf"  # an empty page of a text file is no scan
-    warnings = [f"{source}: pages {_ranges(blank)} have no text layer (scanned images); run OCR on them to make "
-                "them searchable."] if scanned else []
+    warnings = _page_warnings(path, read, doubtful, ocr_min_confidence, ocr)
     parsed = ParsedPaper(paper=paper, pages=pages, items=items, minutes=minutes, actions=actions, chunks=chunks,
                          recommendations=recommendations, declarations=parse_declarations(minutes),
                          warnings=warnings, marks=marks)
     apply_restriction(parsed, [])
     return parsed
+
+
+def _page_warnings(path: Path, pages: list, doubtful: list[int], min_confidence: float, ocr: str) -> list[str]:
+    """One line for the pages still without text (with how to have them read when OCR could not run), and one
+    for each scanned page read too poorly to answer from."""
+    blank = [p.number for p in pages if not p.text.strip()]
+    scanned = blank and len(pages) > 1 and path.suffix.lower() == ".pdf"  # an empty page of a text file is no scan
+    how = "" if ocr_available(ocr) else f", or {ocr_hint(ocr)}"
+    warnings = [f"{path.name}: pages {_ranges(blank)} have no text layer (scanned images); run OCR on them to make "
+                f"them searchable{how}."] if scanned else []
+    for p in pages:
+        if p.number in doubtful:
+            warnings.append(f"{path.name}: page {p.number} was read by OCR with {p.ocr_confidence or 0:.0f}% "
+                            f"confidence (below {min_confidence:g}%), so answers leave it out; rescan it more "
+                            "clearly and ingest it again.")
+    return warnings
 
 
 def _label_agenda_chunks(chunks, items: list[AgendaItem], lines: list[Line]) -> None:

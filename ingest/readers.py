@@ -1,7 +1,8 @@
 """Read a file into pages, keeping the PDF page number and the number each page prints.
 
-PDFs are read page by page with pypdf; plain text and Markdown papers are split
-on form feeds, or on "Page N of M" footers when there are none.
+PDFs are read page by page with pypdf, and pages without a text layer by Tesseract
+(ingest.ocr) when OCR is on; plain text and Markdown papers are split on form feeds,
+or on "Page N of M" footers when there are none.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import re
 from pathlib import Path
 
+from ingest import ocr as ocr_reader
 from ingest.models import PageText, PaperError
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -37,7 +39,8 @@ def _clean(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
-def read_pdf(path: Path) -> list[PageText]:
+def read_pdf(path: Path, ocr: str = "off") -> list[PageText]:
+    """Pages of a PDF; with ``ocr`` on (``auto``), pages whose text layer is (near) empty are read by Tesseract."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -67,11 +70,28 @@ def read_pdf(path: Path) -> list[PageText]:
                          "download or export it again.") from exc
     if not raw_pages:
         raise PaperError(f"{path.name}: the PDF has no pages.")
+    scanned = _read_scans(path, raw_pages) if ocr_reader.available(ocr) else {}
     pages = []
     for number, raw in enumerate(raw_pages, start=1):
-        printed, text = printed_number(_clean(raw))
-        pages.append(PageText(number=number, text=text.strip("\n"), printed=printed))
+        read = scanned.get(number)
+        printed, text = printed_number(_clean(read.text if read else raw))
+        pages.append(PageText(number=number, text=text.strip("\n"), printed=printed, ocr=read is not None,
+                              ocr_confidence=read.confidence if read else None))
     return pages
+
+
+def _read_scans(path: Path, raw_pages: list[str]) -> dict:
+    """Tesseract's text for the pages that lack a text layer and hold an image, where it reads more than the
+    layer had (a scan's layer may carry only a stamped page number)."""
+    numbers = [n for n, raw in enumerate(raw_pages, start=1) if ocr_reader.needs_ocr(raw)]
+    if not numbers:
+        return {}
+    try:
+        read = ocr_reader.read_scanned(path, ocr_reader.scanned_pages(path, numbers))
+    except Exception as exc:  # pdfium or Tesseract failing on one file must not stop the others
+        raise PaperError(f"{path.name}: its scanned pages could not be read by OCR ({type(exc).__name__}); "
+                         "export the paper again or ingest it with COMMITTEE_OCR=off.") from exc
+    return {n: r for n, r in read.items() if len(r.text.strip()) > len(raw_pages[n - 1].strip())}
 
 
 def read_text(path: Path) -> list[PageText]:
@@ -99,11 +119,12 @@ def read_text(path: Path) -> list[PageText]:
     return pages
 
 
-def read_pages(path: Path) -> list[PageText]:
-    """Pages of a supported file; raises :class:`PaperError` with a one-line reason."""
+def read_pages(path: Path, ocr: str = "off") -> list[PageText]:
+    """Pages of a supported file; raises :class:`PaperError` with a one-line reason. ``ocr`` is
+    ``Settings.ocr`` (auto | off), passed in; "off" here so a caller that passes no settings reads as before."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        pages = read_pdf(path)
+        pages = read_pdf(path, ocr)
     elif suffix in SUPPORTED:
         pages = read_text(path)
     else:
@@ -111,6 +132,7 @@ def read_pages(path: Path) -> list[PageText]:
     if not any(p.text.strip() for p in pages):
         if suffix == ".pdf":
             raise PaperError(f"{path.name}: no text layer on any of its {len(pages)} pages (scanned images); "
-                             "run OCR on it first.")
+                             f"run OCR on it first, or {ocr_reader.hint(ocr)}.")
         raise PaperError(f"{path.name}: the file holds no text.")
     return pages
+

@@ -36,7 +36,7 @@ from index.vectors import SentenceEmbedding, VectorStore
 from ingest.bodies import settle
 from ingest.chunker import TokenCounter
 from ingest.models import Chunk, Override, Paper, PaperError, ParsedPaper
-from ingest.pipeline import file_hash, parse_paper
+from ingest.pipeline import _ranges, file_hash, parse_paper
 from ingest.readers import SUPPORTED
 from ingest.restricted import apply as apply_restriction
 from ingest.restricted import effective
@@ -309,6 +309,7 @@ class Library:
         self.on_step("old vectors removed", source)
         self._note_kept(Path(key), parsed.paper.doc_id, report)
         report.ingested += 1
+        report.notes.extend(_ocr_note(parsed))
         report.warnings.extend(parsed.warnings)
         report.pages += len(parsed.pages)
         report.items += len(parsed.items)
@@ -378,6 +379,18 @@ def _same_file(state, stat: os.stat_result) -> bool:
             and state.inode == stat.st_ino and state.ctime == stat.st_ctime)
 
 
+def _ocr_note(parsed: ParsedPaper) -> list[str]:
+    """One line naming the pages of a paper read by OCR, so a clerk knows which answers come from a scan."""
+    scanned = [p for p in parsed.pages if p.ocr]
+    if not scanned:
+        return []
+    confidences = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
+    mean = f", mean confidence {sum(confidences) / len(confidences):.0f}%" if confidences else ""
+    s = "s" if len(scanned) > 1 else ""
+    return [f"{parsed.paper.source}: {len(scanned)} scanned page{s} read by OCR "
+            f"(page{s} {_ranges([p.number for p in scanned])}{mean})."]
+
+
 def _who() -> str:
     import getpass
 
@@ -427,7 +440,8 @@ class Preparer:
                     yield exc
 
     def parse(self, path: Path, content_hash: str) -> ParsedPaper:
-        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, content_hash=content_hash)
+        parsed = parse_paper(path, self.count_tokens, self.settings.chunk_tokens, content_hash=content_hash,
+                             ocr=self.settings.ocr, ocr_min_confidence=self.settings.ocr_min_confidence)
         if parsed.paper.page_count > self.settings.max_pages:
             raise PaperError(f"{path.name}: {parsed.paper.page_count} pages is more than the limit of "
                              f"{self.settings.max_pages}; split the file or raise COMMITTEE_MAX_PAGES.")

@@ -6,5 +6,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
     || echo "warning: could not install chromium; browser tests will be skipped"
 fi
+if ! command -v tesseract >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null) \
+    || echo "warning: could not install tesseract-ocr; OCR tests will be skipped"
+fi
 python3 -m pip install -q -e '.[test]'
 python3 -m pytest -q "$@"
