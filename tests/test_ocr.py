@@ -182,7 +182,7 @@ def test_a_scanned_paper_is_ingested_and_answers_cite_it_as_ocr(fresh_library, t
     assert report.ok and not report.warnings, (report.failed, report.warnings)
     assert len(report.notes) == 1 and re.fullmatch(r"highways-committee-2022-03-03-minutes\.pdf: 1 scanned page read "
                                                    r"by OCR \(page 2, mean confidence (8|9)\d%\)\.", report.notes[0])
-    doc_id = fresh_library.registry.documents()[0]["doc_id"]
+    doc_id = fresh_library.registry.documents()[0].doc_id
     assert fresh_library.registry.scanned(doc_id, 2, 2) and not fresh_library.registry.scanned(doc_id, 1, 1)
     answer = Assistant(fresh_library.settings, library=fresh_library).ask(
         "How much was approved for speed cushions in Mill Lane?")
