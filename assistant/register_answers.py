@@ -76,21 +76,7 @@ class RegisterAnswers:
             if lines:
                 return lines, cited
         if question.intent == "action" and not listed:
-            rows = registers.actions(self.registry, filters, docs)
-            scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
-                             for r in rows), key=lambda t: -t[0])
-            for score, row in scored[:2]:
-                if score < 0.45 or (lines and score < scored[0][0] * 0.9):
-                    break
-                p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
-                if p is None:
-                    continue
-                n = _cite(cited, p)
-                status = row.status or "not stated in the log"
-                lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
-                             f"{_nice_date(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
-                             f"Status: {status}. Latest comment ({_nice_date(row.log_date)} log): "
-                             f"{row.comments or 'none'} [{n}]")
+            self._action_lines(question, filters, docs, lines, cited)
         if not listed and (question.intent in ("resolution", "when") or question.minute):
             rows = [r for r in self.registry.decisions(filters, docs) if r.resolution]
             if question.minute:
@@ -125,6 +111,27 @@ class RegisterAnswers:
         if question.intent == "agenda" and not listed and not question.item:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
+
+    def _action_lines(self, question: Question, filters: Filters, docs: set[str], lines: list[str],
+                      cited: list[Passage]) -> None:
+        """The action (or two) of the papers found whose words best match the question, with its officer, status
+        and latest comment."""
+        terms, cover = question.terms, self.retriever.coverage
+        rows = registers.actions(self.registry, filters, docs)
+        scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
+                         for r in rows), key=lambda t: -t[0])
+        for score, row in scored[:2]:
+            if score < 0.45 or (lines and score < scored[0][0] * 0.9):
+                break
+            p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
+            if p is None:
+                continue
+            n = _cite(cited, p)
+            status = row.status_text
+            lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
+                         f"{_nice_date(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
+                         f"Status: {status}. Latest comment ({_nice_date(row.log_date)} log): "
+                         f"{row.comments or 'none'} [{n}]")
 
     def _register_lists(self, question: Question, filters: Filters, lines: list[str], cited: list[Passage]) -> bool:
         """Questions that ask for a list ("which actions are still open?", "what actions does Stephen
@@ -184,11 +191,11 @@ class RegisterAnswers:
         n = _cite(cited, p)
         history = registers.action_history(self.registry, row)
         earlier = [h for h in history if (h.log_date or "") < (row.log_date or "")]
-        trail = "; earlier: " + "; ".join(f"{h.status or 'no status'} ({_nice_date(h.log_date)})"
+        trail = "; earlier: " + "; ".join(f"{h.status_text} ({_nice_date(h.log_date)})"
                                           for h in earlier) if earlier else ""
         lines.append(f"- Minute {row.minute} ({row.report_title}, meeting of {_nice_date(row.meeting_date)}): "
                      f"{row.action} Officer: {row.owner or 'not named'}. Status: "
-                     f"{row.status or 'not stated in the log'}. Latest comment ({_nice_date(row.log_date)} log): "
+                     f"{row.status_text}. Latest comment ({_nice_date(row.log_date)} log): "
                      f"{row.comments or 'none'}{trail} [{n}]")
 
     def _meetings(self, question: Question, filters: Filters) -> list[Document]:

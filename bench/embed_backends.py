@@ -92,7 +92,7 @@ def load_texts(data: Path) -> tuple[list[str], list[str]]:
 
     count = TokenCounter(Settings().embedding_model)
     try:
-        from ingest.run import embedding_text
+        from ingest.prepare import embedding_text
     except Exception as exc:  # the product's function is the reference; this copy only if it can't import here
         print(f"note: ingest.run.embedding_text not importable ({exc.__class__.__name__}); using a copy")
 

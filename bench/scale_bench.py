@@ -115,7 +115,7 @@ def latency_ms(call, questions: list[str]) -> dict:
 def embedded_tokens(library) -> int:
     """Word pieces of every text the ingest embedded (ingest.run.embedding_text of each chunk)."""
     from ingest.chunker import TokenCounter
-    from ingest.run import embedding_text
+    from ingest.prepare import embedding_text
 
     count = TokenCounter(library.settings.embedding_model)  # caches: used only for the short headers
     tokenizer = count._tokenizer

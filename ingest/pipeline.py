@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ingest.actions import is_action_log_page, parse_action_log
 from ingest.agenda import parse_front_sheet, parse_numbered_agenda
@@ -18,7 +18,7 @@ from ingest.chunker import Segment, chunk_segments
 from ingest.classify import classify, find_meeting_date, find_title, find_venue
 from ingest.lines import Line, document_lines, first_line_on_page
 from ingest.minutes import parse_minutes
-from ingest.models import AgendaItem, Paper, ParsedPaper
+from ingest.models import AgendaItem, PageText, Paper, ParsedPaper
 from ingest.ocr import available as ocr_available
 from ingest.ocr import hint as ocr_hint
 from ingest.readers import read_pages
@@ -55,65 +55,18 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
     lines = document_lines(pages)
     source = path.name
 
-    items = parse_front_sheet(pages)
-    has_front_sheet = len(items) >= 2
-    opening = [line.text.strip().lower() for line in lines[:15]]
-    is_agenda = any(re.match(r"^(?:\w+\s+){0,4}agenda\b", t) for t in opening) or "agenda" in source.lower()
-    if not has_front_sheet and is_agenda and not any(t.startswith("minutes") for t in opening):
-        items = parse_numbered_agenda(lines)
-
-    log_pages = {p.number for p in pages if is_action_log_page(p.text)}
-    minutes, actions, segments, recommendations, minute_actions = [], [], [], [], []
-    record_pages: set[int] = set()  # pages of minutes and agendas, which record exemption rather than carry it
+    items, has_front_sheet, is_agenda = _find_items(pages, lines, source)
     pack_date, date_from = find_meeting_date(pages, source)
-
-    def regions():
-        """(lines, item) for each item, or the whole paper when it has no items."""
-        if not items:
-            yield lines, None
-            return
-        front_end = first_line_on_page(lines, items[0].first_page)
-        if front_end:
-            yield lines[:front_end], AgendaItem("", "Front sheet", lines[0].page, lines[front_end - 1].page)
-        for k, it in enumerate(items):
-            start = first_line_on_page(lines, it.first_page)
-            end = first_line_on_page(lines, items[k + 1].first_page) if k + 1 < len(items) else len(lines)
-            yield lines[start:end], it
-
-    for region, item in regions():
-        number = item.number if item and item.number else None
-        title = item.title if item else ""
-        # an action log runs from its first page to the end of the item that holds it
-        first_log = next((ln.page for ln in region if ln.page in log_pages), None)
-        body = [ln for ln in region if first_log is None or ln.page < first_log]
-        log = [ln for ln in region if first_log is not None and ln.page >= first_log]
-        found = []
-        if body and (_is_minutes(body, title) or (not items and "minutes" in source.lower())):
-            found = parse_minutes(body, number)
-            minutes.extend(found)
-        logged = parse_action_log(log, pack_date, number) if log else []
-        actions.extend(logged)
-        if found or (item is not None and not item.number) or (is_agenda and not has_front_sheet):
-            record_pages.update(ln.page for ln in body)
-        if found:
-            minute_actions.extend(actions_in_minutes(found, pack_date))
-        elif item is not None and item.number and body:
-            recommendations.extend(parse_recommendations(body, number))
-        if found:
-            cuts = [0] + [m.start_line for m in found] + [len(body)]
-            labels = [None] + [m.number for m in found]
-            for k, label in enumerate(labels):
-                part = body[cuts[k]:cuts[k + 1]]
-                if part:
-                    segments.append(Segment(part, number, title, label, title))
-        elif body:
-            segments.append(Segment(body, number, title, None, title))
-        if log:
-            segments.append(Segment(log, number, title, None, "Action log"))
-
+    found = _Found()
+    log_pages = {p.number for p in pages if is_action_log_page(p.text)}
+    for region, item in _regions(lines, items):
+        found.read(region, item, log_pages, pack_date, minutes_only=not items and "minutes" in source.lower(),
+                   records_agenda=is_agenda and not has_front_sheet)
+    minutes, actions, segments, recommendations = found.minutes, found.actions, found.segments, found.recommendations
+    record_pages = found.record_pages
     # actions marked in the minutes that no action log of this paper carries
     in_log = {a.minute for a in actions}
-    actions.extend(a for a in minute_actions if a.minute not in in_log)
+    actions.extend(a for a in found.minute_actions if a.minute not in in_log)
     doc_type = classify(pages, source, has_front_sheet, len(minutes), len(actions))
     body = find_body(pages, source)
     paper = Paper(doc_id=content_hash[:32], source=source, path=str(path.resolve()), doc_type=doc_type,
@@ -133,6 +86,69 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
                          warnings=warnings, marks=marks)
     apply_restriction(parsed, [])
     return parsed
+
+
+def _find_items(pages: list[PageText], lines: list[Line], source: str) -> tuple[list[AgendaItem], bool, bool]:
+    """(agenda items, whether they come from a front sheet with page ranges, whether the paper is an agenda)."""
+    items = parse_front_sheet(pages)
+    has_front_sheet = len(items) >= 2
+    opening = [line.text.strip().lower() for line in lines[:15]]
+    is_agenda = any(re.match(r"^(?:\w+\s+){0,4}agenda\b", t) for t in opening) or "agenda" in source.lower()
+    if not has_front_sheet and is_agenda and not any(t.startswith("minutes") for t in opening):
+        items = parse_numbered_agenda(lines)
+    return items, has_front_sheet, is_agenda
+
+
+def _regions(lines: list[Line], items: list[AgendaItem]) -> Iterator[tuple[list[Line], AgendaItem | None]]:
+    """(lines, item) for each item (and the front sheet before the first), or the whole paper when it has none."""
+    if not items:
+        yield lines, None
+        return
+    front_end = first_line_on_page(lines, items[0].first_page)
+    if front_end:
+        yield lines[:front_end], AgendaItem("", "Front sheet", lines[0].page, lines[front_end - 1].page)
+    for k, it in enumerate(items):
+        start = first_line_on_page(lines, it.first_page)
+        end = first_line_on_page(lines, items[k + 1].first_page) if k + 1 < len(items) else len(lines)
+        yield lines[start:end], it
+
+
+@dataclass
+class _Found:
+    """What the regions of a paper hold, gathered region by region."""
+
+    minutes: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    segments: list = field(default_factory=list)
+    recommendations: list = field(default_factory=list)
+    minute_actions: list = field(default_factory=list)
+    record_pages: set[int] = field(default_factory=set)  # pages of minutes and agendas: they record exemption
+
+    def read(self, region: list[Line], item: AgendaItem | None, log_pages: set[int], pack_date: str | None,
+             minutes_only: bool, records_agenda: bool) -> None:
+        number = item.number if item and item.number else None
+        title = item.title if item else ""
+        # an action log runs from its first page to the end of the item that holds it
+        first_log = next((ln.page for ln in region if ln.page in log_pages), None)
+        body = [ln for ln in region if first_log is None or ln.page < first_log]
+        log = [ln for ln in region if first_log is not None and ln.page >= first_log]
+        found = parse_minutes(body, number) if body and (_is_minutes(body, title) or minutes_only) else []
+        self.minutes.extend(found)
+        self.actions.extend(parse_action_log(log, pack_date, number) if log else [])
+        if found or (item is not None and not item.number) or records_agenda:
+            self.record_pages.update(ln.page for ln in body)
+        if found:
+            self.minute_actions.extend(actions_in_minutes(found, pack_date))
+            cuts = [0] + [m.start_line for m in found] + [len(body)]
+            for k, label in enumerate([None] + [m.number for m in found]):
+                if body[cuts[k]:cuts[k + 1]]:
+                    self.segments.append(Segment(body[cuts[k]:cuts[k + 1]], number, title, label, title))
+        elif body:
+            if item is not None and item.number:
+                self.recommendations.extend(parse_recommendations(body, number))
+            self.segments.append(Segment(body, number, title, None, title))
+        if log:
+            self.segments.append(Segment(log, number, title, None, "Action log"))
 
 
 def _page_warnings(path: Path, pages: list, doubtful: list[int], min_confidence: float, ocr: str) -> list[str]:

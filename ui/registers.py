@@ -66,7 +66,7 @@ def actions_frame(rows: list) -> pd.DataFrame:
                "Report", "Committee", "Paper", "Pages"]
     return pd.DataFrame([{"Meeting": r.meeting_date or "", "Minute": r.minute or "",
                           "Officer": r.owner or "", "Action": r.action or "",
-                          "State": status_of(r), "Status": r.status or "",
+                          "State": status_of(r), "Status": r.status_text,
                           "Latest comment": r.comments or "", "Review": r.review_date or "",
                           "Log of": r.log_date or "", "Report": r.report_title or "",
                           "Committee": r.committee or "", "Paper": r.source or "",

@@ -91,7 +91,7 @@ def actions(ctx: click.Context, status, owner, committee, fmt, as_json) -> None:
           ["committee", "meeting_date", "minute", "report_title", "owner", "action", "comments", "status",
            "log_date", "source", "pages"],
           lambda r: f"{r.log_date or '?':10}  minute {r.minute:>5}  {r.owner or '?':20}  "
-                    f"{r.status or '-':10}  {r.action[:80]}")
+                    f"{r.status_text:10}  {r.action[:80]}")
 
 
 @main.command()
