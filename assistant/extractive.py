@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import tuning as T
 from assistant.models import Passage
 from assistant.query import Question
 from ingest.dates import MONTH_NAME
@@ -65,12 +66,10 @@ def is_heading(text: str) -> bool:
                                                   or text.rstrip().endswith(":"))
 
 
-SEMANTIC_UNITS = 32  # units without ingest vectors that the model embeds per question, at most
-SHORTLIST = 4  # best units the model then reads on their own, the question's final say on meaning
 
 
 def score_units(question: Question, passages: list[Passage], embed, coverage,
-                known: dict[str, np.ndarray] | None = None, shortlist: int = SHORTLIST) -> list[Unit]:
+                known: dict[str, np.ndarray] | None = None, shortlist: int = T.SHORTLIST) -> list[Unit]:
     """Every unit of the passages, scored by meaning, the question's words and the kind of answer asked for.
 
     Meaning comes in two steps. ``known`` holds vectors made at ingest (unit text → vector pooled from
@@ -91,7 +90,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
     lexicals = [coverage(terms, u.text) for u in units]
     unknown = [n for n in range(len(units)) if units[n].text not in known]
     likely = sorted(unknown, key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
-    embedded = sorted(likely[:SEMANTIC_UNITS])
+    embedded = sorted(likely[:T.SEMANTIC_UNITS])
     vectors = np.asarray(embed([question.search_text] + [units[n].text for n in embedded]))
     query = vectors[0]
     sims = np.zeros(len(units))
@@ -113,27 +112,27 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
 
 
 def _unit_score(question: Question, unit: Unit, sim: float, context: float) -> float:
-    score = 0.4 * sim + 0.45 * unit.lexical + 0.15 * context
+    score = T.SIMILARITY_WEIGHT * sim + T.LEXICAL_WEIGHT * unit.lexical + T.CONTEXT_WEIGHT * context
     if question.intent == "figure" and new_figures(unit.text, question.search_text):
-        score += 0.08
+        score += T.KIND_BONUS
     if question.intent == "resolution" and RESOLUTION_WORDS.search(unit.text):
-        score += 0.08
+        score += T.KIND_BONUS
     if question.intent == "when" and WHEN_WORDS.search(DATE_LIKE.sub(" 2000 ", unit.text)):
-        score += 0.08
+        score += T.KIND_BONUS
     if WHERE_Q.search(question.text) and VENUE_WORDS.search(unit.text):
-        score += 0.1
+        score += T.PLACE_TIME_BONUS
     if TIME_Q.search(question.text) and TIME_WORDS.search(unit.text):
-        score += 0.1
+        score += T.PLACE_TIME_BONUS
     if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
-        score += 0.3
+        score += T.WHO_BONUS
     if is_heading(unit.text):
-        score -= 0.12
+        score -= T.HEADING_PENALTY
     if len(unit.text) < 25:
-        score -= 0.1
-    return score + 0.1 / (1 + unit.passage)  # agree with the passage ranking
+        score -= T.SHORT_PENALTY
+    return score + T.RANK_AGREEMENT / (1 + unit.passage)  # agree with the passage ranking
 
 
-def choose_units(units: list[Unit], question: Question, max_units: int = 3, relative: float = 0.75,
+def choose_units(units: list[Unit], question: Question, max_units: int = 3, relative: float = T.RUNNER_UP,
                  skip: list[str] = (), must: list[Unit] = ()) -> list[Unit]:
     """The best units, plus close runners-up; each followed by the next unit of its passage when that one
     completes it (a heading's content, the figure asked for); in reading order."""
@@ -144,7 +143,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     # the two best passages each contribute their best sentence (retrieval weighs more than one sentence can)
     for passage in (0, 1):
         best_here = next((u for u in ranked if u.passage == passage), None)
-        if best_here is not None and best_here.score >= ranked[0].score * 0.6:
+        if best_here is not None and best_here.score >= ranked[0].score * T.SECOND_PASSAGE:
             ranked.remove(best_here)
             ranked.insert(min(1, len(ranked)) if passage else 0, best_here)
     best = ranked[0].score

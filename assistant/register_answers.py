@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant import registers
+from assistant import tuning as T
 from assistant.models import Passage
 from assistant.query import Question
 from assistant.terms import content_terms
@@ -16,9 +17,6 @@ from ingest.dates import spoken
 from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import split_units
-
-LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
-ITEM_DECISION_OVERLAP = 0.3  # share of an agenda item's words the minute resolving it must hold
 
 
 def _nice_date(iso: str | None) -> str:
@@ -87,7 +85,7 @@ class RegisterAnswers:
             scored = sorted(((cover(terms, f"{r.title} {r.resolution} {_nice_date(r.meeting_date)}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:1]:
-                if score < 0.45:
+                if score < T.REGISTER_MATCH:
                     break
                 p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
                 if p is None:
@@ -101,7 +99,7 @@ class RegisterAnswers:
             rows = self.registry.recommendations(filters, docs)
             scored = sorted(((cover(terms, f"{r.item_title} {r.recommendation}"), r) for r in rows),
                             key=lambda t: -t[0])
-            if scored and scored[0][0] >= 0.45:
+            if scored and scored[0][0] >= T.REGISTER_MATCH:
                 row = scored[0][1]
                 p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.recommendation[:40])
                 if p is not None:
@@ -121,7 +119,7 @@ class RegisterAnswers:
         scored = sorted(((cover(terms, f"{r.report_title} {r.action} {r.comments} {r.owner}"), r)
                          for r in rows), key=lambda t: -t[0])
         for score, row in scored[:2]:
-            if score < 0.45 or (lines and score < scored[0][0] * 0.9):
+            if score < T.REGISTER_MATCH or (lines and score < scored[0][0] * T.ACTION_RUNNER_UP):
                 break
             p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)
             if p is None:
@@ -167,14 +165,14 @@ class RegisterAnswers:
 
     def _lineage_lines(self, row: Decision, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
         """Other resolutions of the same committee on the same matter, so the answer says which one is current;
-        the latest LINEAGE_LINES of them (a matter that returns every year would otherwise fill the answer)."""
+        the latest LINEAGE_LINES (assistant/tuning.py) of them (a matter that returns every year would otherwise fill the answer)."""
         committee_filters = replace(filters, committee=filters.committee or row.committee)
-        events = [e for e in registers.lineage(self.registry, row.title, committee_filters, threshold=0.75)
+        events = [e for e in registers.lineage(self.registry, row.title, committee_filters, threshold=T.LINEAGE_MATCH)
                   if e.kind == "resolution"]
         if len(events) < 2:
             return
         others = [e for e in events if (e.doc_id, e.minute) != (row.doc_id, row.minute)]
-        for e in others[-LINEAGE_LINES:]:
+        for e in others[-T.LINEAGE_LINES:]:
             p = self._passage_for(filters, e.doc_id, e.pages[0], e.pages[1], e.text, e.minute)
             if p is None:
                 continue
@@ -258,7 +256,7 @@ class RegisterAnswers:
         else:
             scored = sorted(((self.retriever.coverage(terms, f"{r.title} item {r.item}"), r) for r in items),
                             key=lambda t: -t[0])
-            row = scored[0][1] if scored and scored[0][0] >= 0.3 else None
+            row = scored[0][1] if scored and scored[0][0] >= T.ITEM_WORDS_MATCH else None
         if row is None:
             return
         doc = next(d for d in docs if d.doc_id == row.doc_id)
@@ -290,7 +288,7 @@ class RegisterAnswers:
         scored = sorted(((registers.overlap(terms, f"{d.title} {d.resolution}"), d) for d in same),
                         key=lambda t: -t[0])
         best, runner_up = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
-        return scored[0][1] if best >= ITEM_DECISION_OVERLAP and best >= 2 * runner_up else None
+        return scored[0][1] if best >= T.ITEM_DECISION_OVERLAP and best >= 2 * runner_up else None
 
     def _completed(self, passage: Passage, filters: Filters) -> Passage:
         """A passage whose last sentence runs on into the next chunk, with that sentence finished."""

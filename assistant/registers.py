@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from assistant import tuning as T
 from assistant.exports import md_text
 from assistant.terms import content_terms, stems_of
 from index.filters import Filters
@@ -41,7 +42,8 @@ def nice_date(iso: str | None) -> str:
     return spoken(iso, "short", "undated")
 
 
-def decisions_about(registry: Registry, query: str, filters: Filters = Filters(), threshold: float = 0.6) -> list[Decision]:
+def decisions_about(registry: Registry, query: str, filters: Filters = Filters(),
+                    threshold: float = T.TOPIC_MATCH) -> list[Decision]:
     """Every resolution whose minute title or text matches the query (rare words weigh more), oldest first."""
     from assistant.terms import Rarity
 
@@ -68,7 +70,7 @@ def actions_where(registry: Registry, filters: Filters = Filters(), status: str 
         rows = [r for r in rows if owner.lower() in (r.owner or "").lower()]
     if query:
         terms = content_terms(query)
-        rows = [r for r in rows if overlap(terms, f"{r.report_title} {r.action} {r.comments}") >= 0.5]
+        rows = [r for r in rows if overlap(terms, f"{r.report_title} {r.action} {r.comments}") >= T.ACTION_MATCH]
     return rows
 
 
@@ -77,7 +79,7 @@ def action_history(registry: Registry, row: ActionEntry) -> list[ActionEntry]:
     terms = content_terms(row.action)[:12]
     same = [r for r in actions(registry, Filters(include_restricted=True, committee=row.committee))
             if r.minute == row.minute
-            and overlap(terms, r.action) >= 0.5]
+            and overlap(terms, r.action) >= T.ACTION_MATCH]
     return sorted(same, key=lambda r: r.log_date or "")
 
 
@@ -92,7 +94,7 @@ def decision_for(registry: Registry, recommendation: RecommendationEntry, filter
     return scored[0][1] if scored and scored[0][0] >= 0.5 else None
 
 
-def lineage(registry: Registry, topic: str, filters: Filters = Filters(), threshold: float = 0.6
+def lineage(registry: Registry, topic: str, filters: Filters = Filters(), threshold: float = T.TOPIC_MATCH
             ) -> list[LineageEvent]:
     """The same matter across meetings, oldest first: what reports recommended and what was resolved.
     The last resolution is the current one; earlier ones are what came before (deferred, varied, rescinded)."""

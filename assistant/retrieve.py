@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant import tuning as T
 from assistant.query import Question
 from assistant.terms import Rarity, stems_of
 from index.dense import ExactVectors
@@ -20,20 +21,14 @@ from index.vectors import VectorStore
 from ingest.records import Hit, Passage
 from ingest.words import stem
 
-RRF_K = 60
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
-COMMON_SHARE = 0.1  # a word in more than this share of chunks is left out of the FTS query ...
-MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
-NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)
-# how strongly naming a kind of paper ("the budget slides", "the action log") points at it
-KIND_MATCH = 1.0  # boost for a paper of the kind the question names ("the slides", "the minutes")
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float]) -> dict[str, float]:
     fused: dict[str, float] = {}
     for ranking, weight in zip(rankings, weights):
         for rank, key in enumerate(ranking):
-            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank + 1)
+            fused[key] = fused.get(key, 0.0) + weight / (T.RRF_K + rank + 1)
     return fused
 
 
@@ -83,10 +78,10 @@ class HybridRetriever:
         most of a query's time; the rarest words are always kept."""
         words = content_terms_raw(text)
         df = {w: self.rarity.df(stem(w)) for w in words}
-        kept = [w for w in words if df[w] <= COMMON_SHARE * self.rarity.n]
-        if len(kept) < MIN_LEXICAL_TERMS:
-            fallback = [w for w in dict.fromkeys(words) if df[w] <= NEVER_SHARE * self.rarity.n]
-            rarest = set(sorted(fallback, key=df.get)[:MIN_LEXICAL_TERMS])
+        kept = [w for w in words if df[w] <= T.COMMON_SHARE * self.rarity.n]
+        if len(kept) < T.MIN_LEXICAL_TERMS:
+            fallback = [w for w in dict.fromkeys(words) if df[w] <= T.NEVER_SHARE * self.rarity.n]
+            rarest = set(sorted(fallback, key=df.get)[:T.MIN_LEXICAL_TERMS])
             kept = [w for w in words if w in rarest]
         return kept
 
@@ -169,17 +164,17 @@ class HybridRetriever:
                 continue
             boost = 1.0
             if question.item and (p.item or "").lower() == question.item:
-                boost += 0.5
+                boost += T.ITEM_MATCH
             if question.minute and p.minute == question.minute:
-                boost += 1.0
+                boost += T.MINUTE_MATCH
             if window and p.meeting_date and window[0] <= p.meeting_date <= window[1]:
-                boost += 0.3
+                boost += T.DATE_MATCH
             if question.committee and p.committee == question.committee:
-                boost += 0.2
+                boost += T.BODY_MATCH
             cov = self.coverage(terms, f"{p.about} {p.text}")
             if question.doc_kind and question.doc_kind == p.doc_type:
-                boost += KIND_MATCH
-            p.score = score * boost * 60 + 0.6 * cov + 0.4 * cosine.get(chunk_id, 0.0)
+                boost += T.KIND_MATCH
+            p.score = score * boost * T.FUSED_SCALE + T.COVERAGE_WEIGHT * cov + T.COSINE_WEIGHT * cosine.get(chunk_id, 0.0)
             passages.append(p)
         passages.sort(key=lambda p: -p.score)
         return passages[:limit]

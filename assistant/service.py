@@ -13,6 +13,7 @@ from typing import Iterator
 
 from assistant import extractive
 from assistant import llm as llm_backend
+from assistant import tuning as T
 from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
@@ -24,8 +25,6 @@ from committee.settings import Settings
 from index.filters import Filters
 from ingest.figures import new_figures
 from ingest.run import Library
-
-FIGURE_COVERAGE = 0.45  # share of the question's content words a sentence with a new figure must hold
 
 
 class Assistant(RegisterAnswers):
@@ -104,7 +103,7 @@ class Assistant(RegisterAnswers):
         embed = self.library.vectors.embedder.embed_sentences
         known = self.registry.unit_vectors([p.chunk_id for p in top])
         units = extractive.score_units(question, top, embed, self.retriever.coverage, known)
-        many = 5 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else 4
+        many = T.QUOTES + 1 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else T.QUOTES
         must = []
         for part in question.parts[1:]:
             scored = extractive.score_units(replace(question, search_text=part), top, embed,
@@ -165,7 +164,7 @@ class Assistant(RegisterAnswers):
         head = head_terms(question.text)  # what is counted ("weekly rent", "flats") stands beside the figure
         months = {m for _, m in question.months}  # a figure "in August 2019": a passage about, or of, August
         for text, p in with_figure:
-            if cover(terms, f"{p.about} {text}") < FIGURE_COVERAGE:
+            if cover(terms, f"{p.about} {text}") < T.FIGURE_COVERAGE:
                 continue
             if head and not head & stems_of(self._figure_context(p, text)):
                 continue
