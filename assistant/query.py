@@ -16,6 +16,8 @@ from ingest.dates import MONTH_NAME, MONTHS, find_dates
 ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
 MINUTE = re.compile(r"\bminute\s+(?:no\.?\s*)?(\d{1,4}|R\d{4}-\d{1,4})\b", re.I)
 MONTH_YEAR = re.compile(rf"\b{MONTH_NAME}(?:\s+(\d{{4}}))?\b", re.I)
+VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
+                           r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
@@ -63,6 +65,12 @@ class Question:
     def asks_figure(self) -> bool:
         """Whether a figure is asked for ("how much", "what price"), whatever the question's main intent."""
         return bool(dict(INTENTS)["figure"].search(self.text))
+
+    @property
+    def asks_version(self) -> bool:
+        """Whether the question asks for a version other than the current one ("the draft budget", "the
+        original forecast", "last year's plan")."""
+        return bool(VERSION_ASKED.search(self.text))
 
     @cached_property
     def parts(self) -> tuple[str, ...]:

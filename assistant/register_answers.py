@@ -82,6 +82,8 @@ class RegisterAnswers:
             window = question.date_window()
             if window:
                 rows = [r for r in rows if window[0] <= (r.meeting_date or "") <= window[1]] or rows
+            if question.exact_dates:  # "on 10 January 2024": that meeting's own minutes, where they are held
+                rows = [r for r in rows if r.meeting_date in question.exact_dates] or rows
             scored = sorted(((cover(terms, f"{r.title} {r.resolution} {_nice_date(r.meeting_date)}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:1]:

@@ -17,7 +17,7 @@ from index.filters import Filters
 from index.registry import Registry
 from ingest.dates import spoken
 from ingest.figures import MONEY_OR_SHARE
-from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, RecommendationEntry
+from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, PaperEntry, RecommendationEntry
 from ingest.units import sentences
 
 
@@ -183,3 +183,24 @@ def key_figures(registry: Registry, doc_id: str, first: int, last: int, limit: i
             if len(found) >= limit:
                 return found
     return found
+
+
+def papers(registry: Registry, include_restricted: bool, min_confidence: float) -> list[PaperEntry]:
+    """Every paper held, with its body, meeting, kind, version (ingest/versions.py), restriction and scanned pages:
+    what `committee papers` lists."""
+    from ingest.pipeline import _ranges
+    from ingest.versions import link
+
+    docs = registry.documents(include_restricted)
+    versions = link(registry.documents(True))
+    out = []
+    for d in docs:
+        v = versions[d.doc_id]
+        secret = registry.restricted_page_numbers(d.doc_id)
+        restricted = "whole paper" if d.restricted else (f"pages {_ranges(secret)}" if secret else "no")
+        scanned = registry.ocr_pages(d.doc_id)
+        out.append(PaperEntry(d.source, d.authority, d.committee, d.meeting_date, d.meeting_kind, d.doc_type, d.title,
+                              d.page_count, "current" if v.current else "superseded", list(v.replaces),
+                              v.replaced_by, restricted, [n for n, _ in scanned],
+                              [n for n, c in scanned if (c or 0) < min_confidence], d.doc_id))
+    return out

@@ -19,6 +19,7 @@ from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import VectorStore
 from ingest.records import Hit, Passage
+from ingest.versions import Version, link
 from ingest.words import stem
 
 UNFILTERED_MAX = 1280  # widest unfiltered dense list read before a narrow filter goes to Chroma's ``where``
@@ -43,12 +44,27 @@ class HybridRetriever:
         self.exact = exact
         self._rarity: Rarity | None = None
         self._weights_of: tuple = ((), ([], 0.0))  # the last terms' weights (see _weights)
+        self._versions: tuple[int, dict] = (-1, {})
 
     @property
     def rarity(self) -> Rarity:
         if self._rarity is None:
             self._rarity = Rarity(self.registry)
         return self._rarity
+
+    def versions(self) -> dict[str, tuple[Version, int]]:
+        """Each paper's place among its versions (ingest/versions.py) and its meeting year, worked out once per
+        state of the registry."""
+        generation = self.registry.chunk_generation()
+        if self._versions[0] != generation:
+            linked = link(docs := self.registry.documents(True))
+            self._versions = (generation, {d.doc_id: (linked[d.doc_id], int((d.meeting_date or "0")[:4]))
+                                           for d in docs})
+        return self._versions[1]
+
+    def superseded(self, question: Question) -> set[str]:
+        """Papers a later version replaces, but for those of a year the question names ("the 2024 forecast")."""
+        return {d for d, (v, year) in self.versions().items() if not v.current and year not in question.years}
 
     def refresh(self) -> None:
         """Forget cached term statistics after an ingest."""
@@ -157,6 +173,8 @@ class HybridRetriever:
         rows = self.registry.chunks_by_id(list(fused))  # also drops chunks the registry does not hold
         terms = question.terms
         window = question.date_window()
+        # a superseded version (a draft, last year's forecast) answers only when the question asks for one
+        old = set() if question.asks_version else self.superseded(question)
         passages = []
         for chunk_id, score in fused.items():
             p = rows.get(chunk_id)
@@ -169,6 +187,8 @@ class HybridRetriever:
                 boost += T.MINUTE_MATCH
             if window and p.meeting_date and window[0] <= p.meeting_date <= window[1]:
                 boost += T.DATE_MATCH
+            if p.doc_id in old:
+                boost -= T.SUPERSEDED
             if question.committee and p.committee == question.committee:
                 boost += T.BODY_MATCH
             cov = self.coverage(terms, f"{p.about} {p.text}")

@@ -114,10 +114,13 @@ class Assistant(RegisterAnswers):
                                          skip=register_lines, must=must)
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
+        chosen = self._one_version(question, top, chosen)
         evidence = self._evidence(question, top, chosen, register_passages if register_lines else [], register_lines)
         if not top or self.abstention.abstains(evidence):
             return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
         lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
+        if chosen and not register_lines:
+            lines[0] += self._version_note(top[chosen[0].passage])
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
                         searched=self._searched(question, filters), evidence=evidence)
         prompt = llm_backend.build_prompt(text, citations, history, register_lines)
@@ -149,6 +152,28 @@ class Assistant(RegisterAnswers):
             and int(m.group(1)) <= len(top)]
         return gather(question, top, quoted, max(passage_cover), passage_cover[0], max(unit_cover, default=0.0),
                       bool(register), self._figure_found(question, quotes), self.registry.documents(True), lead)
+
+    def _one_version(self, question: Question, top: list[Passage], chosen: list) -> list:
+        """Quotes of a superseded paper go when the answer quotes the version that replaces it (a draft budget's
+        figure beside the final one's), unless the question asks for an earlier version."""
+        if question.asks_version:
+            return chosen
+        versions = self.retriever.versions()
+        quoted = {top[u.passage].source for u in chosen}
+        return [u for u in chosen
+                if versions.get(top[u.passage].doc_id, (None,))[0] is None
+                or versions[top[u.passage].doc_id][0].replaced_by not in quoted]
+
+    def _version_note(self, passage: Passage) -> str:
+        """Which version the lead quote comes from, when its paper has others: " (the current version, of
+        11 February 2025; it replaces X)" or " (a superseded version, of 14 January 2025; the current one is Y)"."""
+        version = self.retriever.versions().get(passage.doc_id, (None,))[0]
+        if version is None or not (version.replaces or version.replaced_by):
+            return ""
+        when = _nice_date(passage.meeting_date) if passage.meeting_date else "undated"
+        if version.replaced_by:
+            return f" (a superseded version, of {when}; the current one is {version.replaced_by})"
+        return f" (the current version, of {when}; it replaces {', '.join(version.replaces)})"
 
     def _figure_found(self, question: Question, quotes: list[tuple[str, Passage]]) -> tuple[bool, bool]:
         """For a figure question: (a quote holds a new figure of the asked kind — a sum for "how much" —, and

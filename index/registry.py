@@ -354,6 +354,11 @@ class Registry(RegisterReads):
         row = self.db.execute("SELECT text FROM pages WHERE doc_id=? AND number=?", (doc_id, number)).fetchone()
         return row[0] if row else ""
 
+    def ocr_pages(self, doc_id: str) -> list[tuple[int, float | None]]:
+        """(page, mean OCR confidence) of every page of a paper read from a scan."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT number, ocr_confidence FROM pages WHERE doc_id = ? AND ocr = 1 ORDER BY number", (doc_id,))]
+
     def scanned(self, doc_id: str, first: int, last: int) -> bool:
         """Whether any of pages ``first``–``last`` of a paper was read from a scan by OCR (a citation says so)."""
         return self.db.execute("SELECT 1 FROM pages WHERE doc_id=? AND number BETWEEN ? AND ? AND ocr = 1 LIMIT 1",

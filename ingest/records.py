@@ -231,3 +231,25 @@ class LineageEvent(_Row):
     pages: list[int]
     doc_id: str
     current: bool = False  # the last resolution: the decision that stands
+
+
+@dataclass
+class PaperEntry(_Row):
+    """A paper as the clerk's list shows it: who met and when, what it is, its version, what of it is exempt or
+    scanned."""
+
+    source: str
+    authority: str
+    body: str
+    meeting_date: str | None
+    meeting_kind: str
+    doc_type: str
+    title: str
+    pages: int
+    version: str  # current | superseded
+    replaces: list[str]
+    replaced_by: str
+    restricted: str  # no | whole paper | pages 2–3
+    scanned_pages: list[int]  # read by OCR
+    doubtful_pages: list[int]  # read by OCR too poorly to answer from
+    doc_id: str

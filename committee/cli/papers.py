@@ -151,6 +151,37 @@ def bodies(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def papers(ctx: click.Context, as_json: bool) -> None:
+    """Every paper: body, meeting date and kind, kind of paper, version (current or superseded, and by which),
+    restriction, and pages read by OCR (those read too poorly to answer from are kept out of answers).
+
+    Example: committee papers --json
+    """
+    from assistant.registers import papers as listing
+
+    settings = _settings(ctx)
+    rows = listing(_registry(ctx), settings.role == "member", settings.ocr_min_confidence)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in rows], indent=1, ensure_ascii=False))
+        return
+    for r in rows:
+        facts = [f"{r.authority} · {r.body or 'body not named'}", r.meeting_date or "undated",
+                 r.doc_type + ("" if r.meeting_kind == "ordinary" else f" ({r.meeting_kind} meeting)")]
+        if r.replaced_by:
+            facts.append(f"superseded by {r.replaced_by}")
+        elif r.replaces:
+            facts.append(f"current version; replaces {', '.join(r.replaces)}")
+        if r.restricted != "no":
+            facts.append(f"restricted: {r.restricted}")
+        if r.scanned_pages:
+            facts.append(f"scanned pages {_spans(r.scanned_pages)}"
+                         + (f" (too poorly read to answer from: {_spans(r.doubtful_pages)})" if r.doubtful_pages else ""))
+        click.echo(f"{r.source} — " + " · ".join(facts))
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--pages", default=None, callback=_page_range, help="Only these pages, e.g. 3 or 2-4.")
 @click.pass_context

@@ -1,0 +1,102 @@
+"""Answers on other publishers' papers (tests/fixtures/papers: Nipissing, Omaha, Kent, Chicago) and on a parish
+council's budget in two versions: item questions from the agenda register, abstentions that say what the library
+holds, resolutions led by their id and vote, the current version's figure, follow-ups in a conversation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PAPERS = Path(__file__).parent / "fixtures" / "papers"
+DRAFT = """LAKESIDE PARISH COUNCIL
+Budget 2025 - Draft
+For the meeting of the Council on 14 January 2025
+
+1. Budget summary
+The library service budget for 2025 is £100,000, to be reviewed before the final budget.
+The grounds maintenance budget for 2025 is £40,000.
+"""
+FINAL = DRAFT.replace("Draft", "Final").replace("14 January", "11 February").replace(
+    "£100,000, to be reviewed before the final budget.", "£120,000 after the review of opening hours.")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, embedder):
+    from assistant.service import Assistant
+    from committee.settings import Settings
+    from index.vectors import VectorStore
+    from ingest.run import Library
+
+    folder = tmp_path_factory.mktemp("papers")
+    for pdf in PAPERS.glob("*.pdf"):
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    (folder / "lakeside-parish-council-2025-01-14-budget-2025-draft.txt").write_text(DRAFT)
+    (folder / "lakeside-parish-council-2025-02-11-budget-2025-final.txt").write_text(FINAL)
+    settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
+    library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
+    assert library.ingest([folder]).ok
+    return Assistant(settings, library=library)
+
+
+def test_item_n_on_a_one_page_agenda_comes_from_the_agenda_register(assistant):
+    answer = assistant.ask("What is item 8 on the agenda for 6 February 2024?")
+    assert answer.answer.startswith("Item 8 of the Council 6 February 2024 agenda: Resolution: Support the "
+                                    "Association of Ontario Road Superintendents")
+    assert answer.citations[0].source == "nipissing-council-2024-02-06-agenda.pdf"
+
+
+def test_an_agenda_without_its_minutes_is_an_abstention_that_says_so(assistant):
+    answer = assistant.ask("Did Omaha's City Council pass the rezoning of 1130 South 30th Avenue on 16 October 2012?")
+    assert answer.abstained
+    assert "The library has the agenda of City Council on 16 October 2012, but not the minutes of that meeting." \
+        in answer.answer
+
+
+def test_a_question_about_a_meeting_after_the_library_ends_is_an_abstention(assistant):
+    answer = assistant.ask("Who did the township council elect as mayor in June 2027?")
+    assert answer.abstained and "The library's papers end with the meeting of 11 February 2025." in answer.answer
+
+
+def test_the_current_version_answers_and_says_which_it_is(assistant):
+    answer = assistant.ask("What is the library service budget for 2025?")
+    assert not answer.abstained and "£120,000" in answer.answer[:120] and "£100,000" not in answer.answer
+    assert "(the current version, of 11 February 2025; it replaces " in answer.answer
+    draft = assistant.ask("What did the draft budget set for the library service?")
+    assert "£100,000" in draft.answer[:120] and "(a superseded version, of 14 January 2025" in draft.answer
+
+
+def test_a_table_row_figure_and_a_resolution_led_by_its_id(assistant):
+    answer = assistant.ask("When did the township pass the by-law confirming the proceedings of the special meeting "
+                           "of 10 January 2024?")
+    assert answer.answer.startswith("Minute R2024-015, meeting of 10 January 2024 (carried): That we pass By-Law No. "
+                                    "2024-04")
+
+
+def test_a_three_turn_conversation_follows_the_meeting(assistant):
+    history: list[str] = []
+    turns = ["What was discussed at the special council meeting on 10 January 2024?",
+             "What did they resolve about the staff report?", "And which by-law did they pass?"]
+    answers = []
+    for question in turns:
+        answers.append(assistant.ask(question, history=history))
+        history.append(question)
+    assert all(a.citations[0].meeting_date == "2024-01-10" for a in answers)
+    assert "By-Law No. 2024-04" in answers[2].answer[:200]
+
+
+def test_committee_papers_lists_bodies_versions_and_kinds(assistant):
+    import json
+
+    from click.testing import CliRunner
+
+    from committee.cli import main
+
+    result = CliRunner().invoke(main, ["--data", str(assistant.settings.data_dir), "papers", "--json"])
+    assert result.exit_code == 0, result.output
+    papers = {p["source"]: p for p in json.loads(result.output)}
+    draft = papers["lakeside-parish-council-2025-01-14-budget-2025-draft.txt"]
+    assert (draft["version"], draft["replaced_by"]) == ("superseded", "lakeside-parish-council-2025-02-11-budget-2025-final.txt")
+    minutes = papers["nipissing-special-council-2024-01-10-minutes.pdf"]
+    assert (minutes["authority"], minutes["body"], minutes["meeting_kind"], minutes["doc_type"]) == (
+        "Township of Nipissing", "Council", "special", "minutes")
+    assert papers["omaha-city-council-2012-10-16-agenda.pdf"]["restricted"] == "no"
