@@ -172,7 +172,7 @@ def test_llm_saying_not_found_abstains(llm_assistant):
 def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypatch):
     """Answers read sentence vectors the ingest pooled from each chunk's model pass, so the model embeds the
     question and a short list of sentences at query time, not every sentence of every passage."""
-    from assistant import extractive
+    from assistant import extractive, tuning
 
     registry = assistant.registry
     stored = registry.db.execute("SELECT count(*) FROM unit_vectors").fetchone()[0]
@@ -190,7 +190,7 @@ def test_sentences_are_compared_with_vectors_made_at_ingest(assistant, monkeypat
     assert "60 flats" in answer.answer
     units = sum(len(extractive.split_units(c.text)) for c in answer.citations)
     # the question, the shortlist, and at most one sentence per passage that runs on into the next chunk
-    assert sum(embedded) <= 1 + extractive.SHORTLIST + len(answer.citations) < units
+    assert sum(embedded) <= 1 + tuning.SHORTLIST + len(answer.citations) < units
 
 
 def test_ingest_keeps_term_counts_the_fts_vocabulary_agrees_with(assistant):
@@ -241,7 +241,7 @@ def test_dense_search_is_exact_over_the_saved_vectors_and_the_same_in_every_proc
 
 
 def test_words_most_chunks_hold_are_left_out_of_the_lexical_query(assistant):
-    from assistant.retrieve import COMMON_SHARE, NEVER_SHARE
+    from assistant.tuning import COMMON_SHARE, NEVER_SHARE
     from ingest.words import tokens
 
     retriever = assistant.retriever
