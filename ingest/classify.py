@@ -100,6 +100,12 @@ def classify(pages: list[PageText], source: str, has_front_sheet: bool, n_minute
         return "action log"
     if re.search(r"\bagenda\b", head[:600] + name) and len(pages) <= 30:
         return "agenda"
+    title_block = head[:300]  # what the paper says it is, before any report's body text
+    if re.search(r"\bfinancial\s+statements\b|\bstatement\s+of\s+accounts\b|\baudited\s+accounts\b", title_block):
+        return "financial statements"
+    if re.search(r"\bbudget\b|\bestimates\b|\bcapital\s+(?:programme|program|forecast|plan)\b", title_block) \
+            and not re.search(r"\breport\b|\bmonitoring\b|\bupdate\b", title_block):
+        return "budget"
     if re.search(r"\breport\b|purpose|recommendation|\bto:\s", head + name):
         return "report"
     return "other"
@@ -108,4 +114,5 @@ def classify(pages: list[PageText], source: str, has_front_sheet: bool, n_minute
 # words that name each kind of paper, searchable with every one of its chunks
 DOC_TYPE_WORDS = {"presentation": "slides presentation deck", "agenda pack": "agenda pack papers",
                   "minutes": "minutes", "report": "report paper", "action log": "action log",
-                  "agenda": "agenda"}
+                  "agenda": "agenda", "budget": "budget estimates forecast",
+                  "financial statements": "financial statements accounts audit"}

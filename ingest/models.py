@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DOC_TYPES = ("agenda pack", "agenda", "minutes", "report", "action log", "presentation", "other")
+DOC_TYPES = ("agenda pack", "agenda", "minutes", "report", "action log", "presentation", "budget",
+             "financial statements", "other")
 
 
 class PaperError(Exception):
