@@ -17,7 +17,7 @@ from index.filters import Filters
 from index.registry import Registry
 from ingest.dates import spoken
 from ingest.figures import MONEY_OR_SHARE
-from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, PaperEntry, RecommendationEntry
+from ingest.records import ActionEntry, ActionOrigin, Decision, LineageEvent, Meeting, PaperEntry, RecommendationEntry
 from ingest.units import sentences
 
 
@@ -204,3 +204,29 @@ def papers(registry: Registry, include_restricted: bool, min_confidence: float) 
                               v.replaced_by, restricted, [n for n, _ in scanned],
                               [n for n, c in scanned if (c or 0) < min_confidence], d.doc_id))
     return out
+
+
+def meetings(registry: Registry, include_restricted: bool) -> list[Meeting]:
+    """Every meeting the papers are of, oldest first, with its papers; minutes that a later pack carries (a
+    meeting's minutes usually arrive with the next meeting's papers) are listed under the meeting they record,
+    which is listed even when no paper of its own is held. The venue is the agenda's, where there is one."""
+    docs = registry.documents(include_restricted)
+    found: dict[tuple, Meeting] = {}
+    for d in sorted(docs, key=lambda d: d.doc_type not in ("agenda", "agenda pack")):
+        if not d.meeting_date:
+            continue
+        key = (d.authority, d.committee, d.meeting_date, d.meeting_kind)
+        m = found.setdefault(key, Meeting(d.authority, d.committee, d.meeting_date, d.meeting_kind, d.venue, [], []))
+        m.papers.append(f"{d.doc_type}: {d.source}")
+    held = {(m.authority, m.body, m.date): m for m in found.values()}
+    sources = {d.source: d for d in docs}
+    for r in registry.decisions(Filters(include_restricted=include_restricted)):
+        paper = sources.get(r.source)
+        if paper is None or not r.meeting_date or r.meeting_date == paper.meeting_date:
+            continue
+        key = (paper.authority, r.committee, r.meeting_date)
+        if key not in held:
+            held[key] = found[(*key, "ordinary")] = Meeting(*key, "ordinary", "", [], [])
+        if r.source not in held[key].minutes_in:
+            held[key].minutes_in.append(r.source)
+    return sorted(found.values(), key=lambda m: (m.date, m.authority, m.body))

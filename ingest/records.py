@@ -253,3 +253,17 @@ class PaperEntry(_Row):
     scanned_pages: list[int]  # read by OCR
     doubtful_pages: list[int]  # read by OCR too poorly to answer from
     doc_id: str
+
+
+@dataclass
+class Meeting(_Row):
+    """A meeting of a body: its date and kind, where it was held, and the papers that belong to it — including
+    the minutes of it that arrived in a later meeting's pack."""
+
+    authority: str
+    body: str
+    date: str
+    kind: str  # ordinary | special | extraordinary | annual
+    venue: str
+    papers: list[str]  # "agenda: file.pdf"
+    minutes_in: list[str]  # later papers holding this meeting's minutes

@@ -121,3 +121,14 @@ def test_recommendation_is_linked_to_the_decision_and_lineage_shows_the_current_
     assert [(e.kind, e.date) for e in events] == [
         ("recommendation", "2021-03-04"), ("resolution", "2021-03-04"), ("recommendation", "2021-04-08")]
     assert [e.current for e in events] == [False, True, False]
+
+
+def test_meetings_hold_their_papers_and_the_minutes_a_later_pack_carries(library):
+    from assistant.registers import meetings
+
+    found = {(m.body, m.date): m for m in meetings(library.registry, include_restricted=False)}
+    july = found[("Adults Committee", "2018-07-19")]
+    assert july.minutes_in == ["adults-committee-2018-09-06-agenda-pack.pdf"] and july.papers == []
+    september = found[("Adults Committee", "2018-09-06")]
+    assert september.papers == ["agenda pack: adults-committee-2018-09-06-agenda-pack.pdf"]
+    assert "Shire Hall" in september.venue

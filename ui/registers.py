@@ -130,12 +130,19 @@ def _register_table(kind: str, frame: pd.DataFrame, rows: list, total: int, regi
                        registry=registry, member=member)
 
 
+def _heading(title: str, caption: str, rows: list, what: str) -> bool:
+    """A register tab's heading; False (with a note on how to add papers) when the register is empty."""
+    st.subheader(title)
+    st.caption(caption)
+    if not rows:
+        st.info(f"No {what} have been found in the papers yet. " + EMPTY_LIBRARY.split(". ", 1)[1])
+    return bool(rows)
+
+
 def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
     rows = registry.decisions(filters_cls(include_restricted=include_restricted))
-    st.subheader("Decisions")
-    st.caption("Every numbered minute the papers hold, with what was resolved and how the vote went.")
-    if not rows:
-        st.info("No minutes have been found in the papers yet. " + EMPTY_LIBRARY.split(". ", 1)[1])
+    if not _heading("Decisions", "Every numbered minute the papers hold, with what was resolved and how the vote "
+                    "went.", rows, "minutes"):
         return
 
     def extra(_rows):
@@ -153,10 +160,8 @@ def decisions_tab(registry, include_restricted: bool, filters_cls) -> None:
 
 def actions_tab(registry, include_restricted: bool, filters_cls) -> None:
     rows = registers.actions(registry, filters_cls(include_restricted=include_restricted))
-    st.subheader("Actions")
-    st.caption("Rows of the action logs: the minute, the officer, the action, the latest comment and its status.")
-    if not rows:
-        st.info("No action logs have been found in the papers yet. " + EMPTY_LIBRARY.split(". ", 1)[1])
+    if not _heading("Actions", "Rows of the action logs: the minute, the officer, the action, the latest comment "
+                    "and its status.", rows, "action logs"):
         return
 
     def extra(rows):

@@ -182,6 +182,29 @@ def papers(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def meetings(ctx: click.Context, as_json: bool) -> None:
+    """Every meeting the papers are of: body, date, kind, venue, its papers, and later papers holding its minutes.
+
+    Example: committee meetings --json
+    """
+    from assistant.registers import meetings as listing
+
+    rows = listing(_registry(ctx), _settings(ctx).role == "member")
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in rows], indent=1, ensure_ascii=False))
+        return
+    for m in rows:
+        kind = "" if m.kind == "ordinary" else f" ({m.kind})"
+        click.echo(f"{m.date}  {m.authority} · {m.body or 'body not named'}{kind}{' at ' + m.venue if m.venue else ''}")
+        for paper in m.papers:
+            click.echo(f"    {paper}")
+        for later in m.minutes_in:
+            click.echo(f"    minutes in: {later}")
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--pages", default=None, callback=_page_range, help="Only these pages, e.g. 3 or 2-4.")
 @click.pass_context
