@@ -60,8 +60,8 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     undated = len(held) < len(documents)  # an undated paper may be of any time
     beyond = bool(window and held) and not undated and window[0] > max(held)
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
-    asks_decision = question.intent == "resolution" or bool(
-        YES_NO.match(question.text) and DECISION_ASKED.search(question.text))
+    asks_decision = not question.asks_recommendation and (question.intent == "resolution" or bool(
+        YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not DECISION_TAKEN.search(lead)
     return Evidence(coverage, top_coverage, unit_coverage, float(register), float(not figure[0]),

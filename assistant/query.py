@@ -16,6 +16,8 @@ from ingest.dates import MONTH_NAME, MONTHS, find_dates
 ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
 MINUTE = re.compile(r"\bminute\s+(?:no\.?\s*)?(\d{1,4}|R\d{4}-\d{1,4})\b", re.I)
 MONTH_YEAR = re.compile(rf"\b{MONTH_NAME}(?:\s+(\d{{4}}))?\b", re.I)
+RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
+                              r"\bwhat does item\b", re.I)
 VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
                            r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
@@ -65,6 +67,11 @@ class Question:
     def asks_figure(self) -> bool:
         """Whether a figure is asked for ("how much", "what price"), whatever the question's main intent."""
         return bool(dict(INTENTS)["figure"].search(self.text))
+
+    @property
+    def asks_recommendation(self) -> bool:
+        """Whether the question asks what a report recommends ("what does item 4 ask us to decide?")."""
+        return bool(RECOMMENDATION_ASKED.search(self.text))
 
     @property
     def asks_version(self) -> bool:

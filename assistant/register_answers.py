@@ -23,8 +23,6 @@ def _nice_date(iso: str | None) -> str:
     return spoken(iso)
 
 
-RECOMMENDATION_Q = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
-                              r"\bwhat does item\b", re.I)
 ACTION_LIST = re.compile(r"\b(?:which|what|list|all|any)\b[^?]{0,40}\bactions\b(?!\s+(?:on|about)\b)|"
                          r"\bactions\s+(?:does|do|has|have|are|is)\b", re.I)
 DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+committee)?)\s+"
@@ -97,7 +95,7 @@ class RegisterAnswers:
                 lines.append(f"Minute {row.minute}, meeting of {_nice_date(row.meeting_date)}{vote}: "
                              f"{operative_first(row.resolution)} ({row.title}) [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
-        if not listed and RECOMMENDATION_Q.search(question.text):
+        if not listed and question.asks_recommendation:
             rows = self.registry.recommendations(filters, docs)
             scored = sorted(((cover(terms, f"{r.item_title} {r.recommendation}"), r) for r in rows),
                             key=lambda t: -t[0])
@@ -270,6 +268,11 @@ class RegisterAnswers:
         lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} {doc.doc_type}: "
                      f"{row.title} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
                      f"{row.pages[0]}{'' if row.pages[0] == row.pages[1] else '–' + str(row.pages[1])}) [{n}]")
+        if question.asks_recommendation:  # "what does item 4 ask us to decide?": its report's recommendation
+            rec = next((r for r in self.registry.recommendations(filters, [row.doc_id]) if r.item == row.item), None)
+            q = rec and self._passage_for(filters, rec.doc_id, rec.pages[0], rec.pages[1], rec.recommendation[:40])
+            if q is not None:
+                lines.append(f"It asks: {rec.recommendation} [{_cite(cited, q)}]")
         taken = self._decision_on(row, doc, filters)
         if taken is not None:
             q = self._passage_for(filters, taken.doc_id, taken.pages[0], taken.pages[1], taken.resolution,

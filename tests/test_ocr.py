@@ -190,3 +190,32 @@ def test_a_scanned_paper_is_ingested_and_answers_cite_it_as_ocr(fresh_library, t
     cited = [c for c in answer.citations if 2 in c.pages]
     assert cited and all("(scanned page, OCR)" in c.label() for c in cited)
     assert all("(scanned page, OCR)" not in c.label() for c in answer.citations if 2 not in c.pages)
+
+
+PACK = [
+    ["HIGHWAYS COMMITTEE", "AGENDA", "Meeting date: 3 March 2022", "Venue: Council Chamber, Town Hall",
+     "1. Apologies for absence (Pages 1 - 1)", "2. Speed cushions in Mill Lane (Pages 2 - 3)",
+     "3. Winter gritting routes (Pages 4 - 4)"],
+    ["Agenda Item 2", "SPEED CUSHIONS IN MILL LANE", "Report of the Head of Highways",
+     "Residents asked for traffic calming after three collisions in 2021."],
+    ["The Committee is recommended to approve speed cushions in Mill Lane at a cost of",
+     "48,500 pounds, funded from the road safety budget."],
+    ["Agenda Item 3", "WINTER GRITTING ROUTES", "Report of the Head of Highways",
+     "Twelve routes will be gritted before 6am on forecast frost days."],
+]
+
+
+@TESSERACT
+def test_a_scanned_agenda_pack_keeps_its_items_and_pages_and_answers_from_them(fresh_library, tmp_path):
+    """A whole pack scanned: its front sheet's items and page ranges are read from the OCR text, and the item's
+    report answers with a citation that says it was read from a scan."""
+    from assistant.service import Assistant
+
+    pack = scanned_pdf(tmp_path / "highways-committee-2022-03-03-agenda-pack.pdf", PACK)
+    assert fresh_library.ingest([pack]).ok
+    items = {i.item: (i.title, i.pages) for i in fresh_library.registry.items()}
+    assert items["2"][0].lower().startswith("speed cushions in mill lane") and items["2"][1] == [2, 3]
+    answer = Assistant(fresh_library.settings, library=fresh_library).ask(
+        "What does item 2 ask the committee to approve for Mill Lane?")
+    assert not answer.abstained and "48,500" in answer.answer
+    assert any("(scanned page, OCR)" in c.label() for c in answer.citations if set(c.pages) & {2, 3})
