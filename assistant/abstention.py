@@ -1,7 +1,6 @@
 """Whether the passages found hold an answer: a calibrated decision, not one coverage threshold.
 
-The evidence is a few numbers any question gives — how much of the question the best passage and the
-best quoted sentence hold, and whether what the question pins down (its meeting date, its body, a figure
+The evidence is a few numbers any question gives — how much of the question the best passage holds, and whether what the question pins down (its meeting date, its body, a figure
 for "how much", minutes for "what was decided") is there at all. A logistic model weighs them; its
 coefficients are fitted on the three dev sets by ``bench/fit_abstention.py`` (leave-one-publisher-out
 figures in bench/results/abstention-notes.md) and kept in ``assistant/abstention_model.json``.
@@ -31,8 +30,6 @@ class Evidence:
     """What the passages found say about whether they answer the question (each 0–1)."""
 
     coverage: float  # share of the question's content words (rare ones weigh more) in the best passage
-    top_coverage: float  # ... in the first-ranked passage
-    unit_coverage: float  # ... in the best sentence the answer would quote, with its paper's title
     register: float  # the answer is read from a register (a resolution, action or agenda item)
     figure_missing: float  # a figure is asked for and no quoted sentence holds a new one (a sum for "how much")
     measure_missing: float  # ... or none stands beside what is counted, or comes from the asked month
@@ -46,9 +43,8 @@ class Evidence:
         return [values[n] for n in (names or values)]
 
 
-def gather(question: Question, passages: list[Passage], quoted: list[Passage], coverage: float,
-           top_coverage: float, unit_coverage: float, register: bool, figure: tuple[bool, bool],
-           documents: list[Document], lead: str = "") -> Evidence:
+def gather(question: Question, passages: list[Passage], quoted: list[Passage], coverage: float, register: bool,
+           figure: tuple[bool, bool], documents: list[Document], lead: str = "") -> Evidence:
     """The evidence for one question; ``quoted`` are the passages the answer would quote (or cite), first
     the one its first line (``lead``) comes from, which must be of the asked meeting, body and kind."""
     shown = quoted[:1] or passages[:1]
@@ -64,7 +60,7 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
         YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not DECISION_TAKEN.search(lead)
-    return Evidence(coverage, top_coverage, unit_coverage, float(register), float(not figure[0]),
+    return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing))
 

@@ -18,11 +18,6 @@ from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import split_units
 
-
-def _nice_date(iso: str | None) -> str:
-    return spoken(iso)
-
-
 ACTION_LIST = re.compile(r"\b(?:which|what|list|all|any)\b[^?]{0,40}\bactions\b(?!\s+(?:on|about)\b)|"
                          r"\bactions\s+(?:does|do|has|have|are|is)\b", re.I)
 DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+committee)?)\s+"
@@ -82,7 +77,7 @@ class RegisterAnswers:
                 rows = [r for r in rows if window[0] <= (r.meeting_date or "") <= window[1]] or rows
             if question.exact_dates:  # "on 10 January 2024": that meeting's own minutes, where they are held
                 rows = [r for r in rows if r.meeting_date in question.exact_dates] or rows
-            scored = sorted(((cover(terms, f"{r.title} {r.resolution} {_nice_date(r.meeting_date)}"), r)
+            scored = sorted(((cover(terms, f"{r.title} {r.resolution} {spoken(r.meeting_date)}"), r)
                              for r in rows), key=lambda t: -t[0])
             for score, row in scored[:1]:
                 if score < T.REGISTER_MATCH:
@@ -92,7 +87,7 @@ class RegisterAnswers:
                     continue
                 n = _cite(cited, p)
                 vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
-                lines.append(f"Minute {row.minute}, meeting of {_nice_date(row.meeting_date)}{vote}: "
+                lines.append(f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{vote}: "
                              f"{operative_first(row.resolution)} ({row.title}) [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and question.asks_recommendation:
@@ -104,7 +99,7 @@ class RegisterAnswers:
                 p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.recommendation[:40])
                 if p is not None:
                     n = _cite(cited, p)
-                    lines.append(f"Item {row.item} ({row.item_title}) of the {_nice_date(row.meeting_date)} "
+                    lines.append(f"Item {row.item} ({row.item_title}) of the {spoken(row.meeting_date)} "
                                  f"papers asks: {row.recommendation} [{n}]")
         if question.intent == "agenda" and not listed and not question.item:
             self._agenda_lines(question, filters, terms, lines, cited)
@@ -127,8 +122,8 @@ class RegisterAnswers:
             n = _cite(cited, p)
             status = row.status_text
             lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
-                         f"{_nice_date(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
-                         f"Status: {status}. Latest comment ({_nice_date(row.log_date)} log): "
+                         f"{spoken(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
+                         f"Status: {status}. Latest comment ({spoken(row.log_date)} log): "
                          f"{row.comments or 'none'} [{n}]")
 
     def _register_lists(self, question: Question, filters: Filters, lines: list[str], cited: list[Passage]) -> bool:
@@ -158,7 +153,7 @@ class RegisterAnswers:
                 p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.resolution, row.minute)
                 if p is not None:
                     n = _cite(cited, p)
-                    lines.append(f"- Minute {row.minute} ({row.title}), {_nice_date(row.meeting_date)}: "
+                    lines.append(f"- Minute {row.minute} ({row.title}), {spoken(row.meeting_date)}: "
                                  f"{row.resolution} [{n}]")
             return True
         return False
@@ -179,7 +174,7 @@ class RegisterAnswers:
             n = _cite(cited, p)
             when = "later" if (e.date or "") > (row.meeting_date or "") else "earlier"
             current = " This is the current decision." if e.current else ""
-            lines.append(f"On the same matter, {when}: minute {e.minute} ({_nice_date(e.date)}): "
+            lines.append(f"On the same matter, {when}: minute {e.minute} ({spoken(e.date)}): "
                          f"{e.text[:300]} [{n}]{current}")
 
     def _cite_action(self, row: ActionEntry, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
@@ -189,11 +184,11 @@ class RegisterAnswers:
         n = _cite(cited, p)
         history = registers.action_history(self.registry, row)
         earlier = [h for h in history if (h.log_date or "") < (row.log_date or "")]
-        trail = "; earlier: " + "; ".join(f"{h.status_text} ({_nice_date(h.log_date)})"
+        trail = "; earlier: " + "; ".join(f"{h.status_text} ({spoken(h.log_date)})"
                                           for h in earlier) if earlier else ""
-        lines.append(f"- Minute {row.minute} ({row.report_title}, meeting of {_nice_date(row.meeting_date)}): "
+        lines.append(f"- Minute {row.minute} ({row.report_title}, meeting of {spoken(row.meeting_date)}): "
                      f"{row.action} Officer: {row.owner or 'not named'}. Status: "
-                     f"{row.status_text}. Latest comment ({_nice_date(row.log_date)} log): "
+                     f"{row.status_text}. Latest comment ({spoken(row.log_date)} log): "
                      f"{row.comments or 'none'}{trail} [{n}]")
 
     def _meetings(self, question: Question, filters: Filters) -> list[Document]:
@@ -228,7 +223,7 @@ class RegisterAnswers:
                 if p is not None:
                     n = _cite(cited, p)
                     opening = " ".join(split_units(p.text)[:4])
-                    lines.append(f"The minutes in this pack are of the meeting of {_nice_date(first.meeting_date)}: "
+                    lines.append(f"The minutes in this pack are of the meeting of {spoken(first.meeting_date)}: "
                                  f"{opening} [{n}]")
         elif re.search(r"^\s*where\b|\bvenue\b|\bwhat time\b|\bheld\b", question.text, re.I):
             doc = docs[0]
@@ -238,7 +233,7 @@ class RegisterAnswers:
                     n = _cite(cited, p)
                     times = re.findall(r"\b\d{1,2}[:.]\d{2}\s*(?:hrs?|am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b", p.text, re.I)
                     when = f" at {times[0]}" if times else ""
-                    lines.append(f"The {doc.committee} meeting of {_nice_date(doc.meeting_date)}{when} "
+                    lines.append(f"The {doc.committee} meeting of {spoken(doc.meeting_date)}{when} "
                                  f"is held at: {doc.venue} [{n}]")
 
     def _item_lines(self, question: Question, filters: Filters, terms: list[str], docs: list[Document],
@@ -265,7 +260,7 @@ class RegisterAnswers:
         if p is None:
             return
         n = _cite(cited, p)
-        lines.append(f"Item {row.item} of the {doc.committee} {_nice_date(doc.meeting_date)} {doc.doc_type}: "
+        lines.append(f"Item {row.item} of the {doc.committee} {spoken(doc.meeting_date)} {doc.doc_type}: "
                      f"{row.title} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
                      f"{row.pages[0]}{'' if row.pages[0] == row.pages[1] else '–' + str(row.pages[1])}) [{n}]")
         if question.asks_recommendation:  # "what does item 4 ask us to decide?": its report's recommendation

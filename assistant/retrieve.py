@@ -18,7 +18,7 @@ from index.filters import Filters
 from index.lexical import LexicalIndex
 from index.registry import Registry
 from index.vectors import VectorStore
-from ingest.records import Hit, Passage
+from ingest.records import Document, Hit, Passage
 from ingest.versions import Version, link
 from ingest.words import stem
 
@@ -44,7 +44,7 @@ class HybridRetriever:
         self.exact = exact
         self._rarity: Rarity | None = None
         self._weights_of: tuple = ((), ([], 0.0))  # the last terms' weights (see _weights)
-        self._versions: tuple[int, dict] = (-1, {})
+        self._held: tuple[int, list, dict] = (-1, [], {})  # generation, documents, their versions
 
     @property
     def rarity(self) -> Rarity:
@@ -52,19 +52,27 @@ class HybridRetriever:
             self._rarity = Rarity(self.registry)
         return self._rarity
 
-    def versions(self) -> dict[str, tuple[Version, int]]:
-        """Each paper's place among its versions (ingest/versions.py) and its meeting year, worked out once per
-        state of the registry."""
+    def _library(self) -> tuple[int, list[Document], dict[str, Version]]:
+        """Every paper held (restricted ones too: this decides, it shows nothing) and its versions
+        (ingest/versions.py), read once per state of the registry rather than once per question."""
+        held = self._held  # read once: app sessions share this retriever across threads
         generation = self.registry.chunk_generation()
-        if self._versions[0] != generation:
-            linked = link(docs := self.registry.documents(True))
-            self._versions = (generation, {d.doc_id: (linked[d.doc_id], int((d.meeting_date or "0")[:4]))
-                                           for d in docs})
-        return self._versions[1]
+        if held[0] != generation:
+            docs = self.registry.documents(True)
+            held = self._held = (generation, docs, link(docs))
+        return held
+
+    def documents(self) -> list[Document]:
+        return self._library()[1]
+
+    def versions(self) -> dict[str, Version]:
+        return self._library()[2]
 
     def superseded(self, question: Question) -> set[str]:
         """Papers a later version replaces, but for those of a year the question names ("the 2024 forecast")."""
-        return {d for d, (v, year) in self.versions().items() if not v.current and year not in question.years}
+        _, docs, versions = self._library()
+        return {d.doc_id for d in docs if not versions[d.doc_id].current
+                and int((d.meeting_date or "0")[:4]) not in question.years}
 
     def refresh(self) -> None:
         """Forget cached term statistics after an ingest."""

@@ -18,11 +18,12 @@ from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
-from assistant.register_answers import RegisterAnswers, _nice_date
+from assistant.register_answers import RegisterAnswers
 from assistant.retrieve import HybridRetriever
 from assistant.terms import content_terms, stems_of
 from committee.settings import Settings
 from index.filters import Filters
+from ingest.dates import spoken
 from ingest.figures import new_figures
 from ingest.run import Library
 
@@ -141,17 +142,15 @@ class Assistant(RegisterAnswers):
                   lines: list[str] = ()) -> Evidence:
         """What the passages say about whether they answer (assistant/abstention.py weighs it)."""
         if not top:
-            return Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        cover, terms = self.retriever.coverage, question.terms
-        passage_cover = [cover(terms, f"{p.about} {p.text}") for p in top]
-        unit_cover = [cover(terms, f"{top[u.passage].about} {u.text}") for u in chosen]
+            return Evidence(0, 0, 0, 0, 0, 0, 0, 0)
+        coverage = max(self.retriever.coverage(question.terms, f"{p.about} {p.text}") for p in top)
         quoted = register + [top[u.passage] for u in chosen]
         lead = chosen[0].text if chosen and not register else ""
         quotes = [(u.text, top[u.passage]) for u in chosen] + [
             (line, top[int(m.group(1)) - 1]) for line in lines if (m := re.search(r"\[(\d+)\]\s*$", line))
             and int(m.group(1)) <= len(top)]
-        return gather(question, top, quoted, max(passage_cover), passage_cover[0], max(unit_cover, default=0.0),
-                      bool(register), self._figure_found(question, quotes), self.registry.documents(True), lead)
+        return gather(question, top, quoted, coverage, bool(register), self._figure_found(question, quotes),
+                      self.retriever.documents(), lead)
 
     def _one_version(self, question: Question, top: list[Passage], chosen: list) -> list:
         """Quotes of a superseded paper go when the answer quotes the version that replaces it (a draft budget's
@@ -160,17 +159,16 @@ class Assistant(RegisterAnswers):
             return chosen
         versions = self.retriever.versions()
         quoted = {top[u.passage].source for u in chosen}
-        return [u for u in chosen
-                if versions.get(top[u.passage].doc_id, (None,))[0] is None
-                or versions[top[u.passage].doc_id][0].replaced_by not in quoted]
+        return [u for u in chosen if top[u.passage].doc_id not in versions
+                or versions[top[u.passage].doc_id].replaced_by not in quoted]
 
     def _version_note(self, passage: Passage) -> str:
         """Which version the lead quote comes from, when its paper has others: " (the current version, of
         11 February 2025; it replaces X)" or " (a superseded version, of 14 January 2025; the current one is Y)"."""
-        version = self.retriever.versions().get(passage.doc_id, (None,))[0]
+        version = self.retriever.versions().get(passage.doc_id)
         if version is None or not (version.replaces or version.replaced_by):
             return ""
-        when = _nice_date(passage.meeting_date) if passage.meeting_date else "undated"
+        when = spoken(passage.meeting_date, missing="undated")
         if version.replaced_by:
             return f" (a superseded version, of {when}; the current one is {version.replaced_by})"
         return f" (the current version, of {when}; it replaces {', '.join(version.replaces)})"
@@ -213,7 +211,7 @@ class Assistant(RegisterAnswers):
             docs = [d for d in docs if (d.meeting_date or "9999") <= filters.date_to]
         committees = sorted({d.committee for d in docs if d.committee})
         dates = sorted(d.meeting_date for d in docs if d.meeting_date)
-        span = f"meetings from {_nice_date(dates[0])} to {_nice_date(dates[-1])}" if dates else "undated papers"
+        span = f"meetings from {spoken(dates[0])} to {spoken(dates[-1])}" if dates else "undated papers"
         return (f"{len(docs)} papers of {', '.join(committees) or 'unnamed bodies'} ({span}; "
                 f"filters: {filters.describe()})")
 

@@ -32,11 +32,6 @@ class Version:
     replaces: tuple[str, ...] = ()
     replaced_by: str = ""
 
-    def describe(self) -> str:
-        if self.replaced_by:
-            return f"superseded by {self.replaced_by}"
-        return f"current; replaces {', '.join(self.replaces)}" if self.replaces else ""
-
 
 SAME_NAME = 0.8  # share of the shorter name's words the longer one must hold for two papers to be versions
 YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\s*[-–/_ ]\s*(?:19|20)?\d{2}\b")

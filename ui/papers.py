@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from assistant.registers import nice_date
 from ingest.records import Document, ItemEntry
 from ui import access
 from ui.access import Access
 from ui.pages import download_paper, offer_download, show_page
-from ui.text import EMPTY_LIBRARY, esc, nice_date, page_span
+from ui.text import EMPTY_LIBRARY, esc, page_span
 
 log = logging.getLogger("committee.app")
 UPLOAD_TYPES = ("pdf", "txt", "md")

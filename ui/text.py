@@ -5,7 +5,6 @@ import html
 import re
 
 from assistant.terms import content_terms
-from ingest.dates import spoken
 from ingest.words import WORD, stem
 
 EMPTY_LIBRARY = ("There are no papers in the library yet. Add agenda packs, minutes, reports or action logs "
@@ -69,10 +68,6 @@ def answer_markdown(text: str) -> str:
 
 def pages_text(pages: list[int]) -> str:
     return f"page {pages[0]}" if len(pages) == 1 or pages[0] == pages[-1] else f"pages {pages[0]}–{pages[-1]}"
-
-
-def nice_date(iso: str | None) -> str:
-    return spoken(iso, "short", "undated")
 
 
 def page_span(p: list) -> str:
