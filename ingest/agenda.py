@@ -152,7 +152,7 @@ def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
 
 
 def _wraps(title: str, following: str) -> bool:
-    """Whether an item's title runs on to the next line ("... Island #4 Spanner" / "Island Unit 114."): the
+    """Whether an item's title runs on to the next line ("... lands located on Lot 4 of the" / "Harbour Road subdivision."): the
     title stops mid-phrase and the next line is short and ends the sentence, or the title ends on a word that
     cannot end one."""
     if not following or NUMBERED.match(following) or re.search(r"[.:;?!)]\s*$", title):

@@ -66,7 +66,7 @@ NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr|Councillor)\.?\s+[A-Z][\w'â€
 
 def recorded_vote(text: str) -> str:
     """The last recorded vote in a minute's text, as a person would quote it: "52 for, 0 against,
-    11 abstentions"; the names on a side of three or fewer are kept ("1 against (Mr Booth)")."""
+    11 abstentions"; the names on a side of three or fewer are kept ("1 against (Mr Smith)")."""
     heads = list(VOTE_SIDE.finditer(text))
     sides: dict[str, str] = {}
     for k, m in enumerate(heads):
