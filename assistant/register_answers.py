@@ -24,6 +24,11 @@ DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+c
                            r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
                            r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 
+# "which items on the agenda are about X", "where on the agenda is X", "which pages hold X": the agenda register
+ITEM_ASKED = re.compile(r"\bwhich items?\b|\bitems?\s+(?:on|in|of)\b|\bwhere\s+(?:on|in)\s+(?:the|this|that)\b[^?]*"
+                        r"\b(?:agenda|pack|papers)\b|\bwhich pages?\b", re.I)
+
+
 def _cite(cited: list[Passage], passage: Passage) -> int:
     """The citation number of ``passage``, adding it once."""
     for n, p in enumerate(cited, start=1):
@@ -32,6 +37,11 @@ def _cite(cited: list[Passage], passage: Passage) -> int:
     cited.append(passage)
     return len(cited)
 
+
+
+def _shortened(title: str, limit: int = 240) -> str:
+    """A long printed title (a US ordinance's whole paragraph) cut at a word, marked as cut."""
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 class RegisterAnswers:
@@ -101,7 +111,7 @@ class RegisterAnswers:
                     n = _cite(cited, p)
                     lines.append(f"Item {row.item} ({row.item_title}) of the {spoken(row.meeting_date)} "
                                  f"papers asks: {row.recommendation} [{n}]")
-        if question.intent == "agenda" and not listed and not question.item:
+        if (question.intent == "agenda" or ITEM_ASKED.search(question.text)) and not listed and not question.item:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
 
@@ -213,8 +223,10 @@ class RegisterAnswers:
         if not docs or len(docs) > 3:
             return
         ids = {d.doc_id for d in docs}
-        if re.search(r"\bitem\b|\bpages?\b|\bwhere in\b", question.text, re.I):
+        if re.search(r"\bitems?\b|\bpages?\b", question.text, re.I) or ITEM_ASKED.search(question.text):
             self._item_lines(question, filters, terms, docs, lines, cited)
+            if lines:
+                return
         if re.search(r"\bminutes\b", question.text, re.I):
             minutes = [r for r in self.registry.decisions(filters) if r.doc_id in ids]
             if minutes:
@@ -252,8 +264,18 @@ class RegisterAnswers:
             scored = sorted(((self.retriever.coverage(terms, f"{r.title} item {r.item}"), r) for r in items),
                             key=lambda t: -t[0])
             row = scored[0][1] if scored and scored[0][0] >= T.ITEM_WORDS_MATCH else None
-        if row is None:
-            return
+            if row is not None and re.search(r"\bitems\b", question.text, re.I):  # "which items are about X"
+                others = [r for score, r in scored[1:T.ITEMS_LISTED]
+                          if score >= scored[0][0] * T.ITEM_RUNNER_UP and r.doc_id == row.doc_id]
+                for other in sorted([row] + others, key=items.index):
+                    self._item_line(question, other, docs, filters, lines, cited)
+                return
+        if row is not None:
+            self._item_line(question, row, docs, filters, lines, cited)
+
+    def _item_line(self, question: Question, row: ItemEntry, docs: list[Document], filters: Filters,
+                   lines: list[str], cited: list[Passage]) -> None:
+        """One agenda item's title and pages, its report's recommendation when asked, and the decision on it."""
         doc = next(d for d in docs if d.doc_id == row.doc_id)
         p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.title[:30]) or \
             self._passage_for(filters, row.doc_id, row.pages[0], row.pages[0], "")
@@ -261,7 +283,7 @@ class RegisterAnswers:
             return
         n = _cite(cited, p)
         lines.append(f"Item {row.item} of the {doc.committee} {spoken(doc.meeting_date)} {doc.doc_type}: "
-                     f"{row.title} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
+                     f"{_shortened(row.title)} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
                      f"{row.pages[0]}{'' if row.pages[0] == row.pages[1] else '–' + str(row.pages[1])}) [{n}]")
         if question.asks_recommendation:  # "what does item 4 ask us to decide?": its report's recommendation
             rec = next((r for r in self.registry.recommendations(filters, [row.doc_id]) if r.item == row.item), None)

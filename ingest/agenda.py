@@ -18,6 +18,9 @@ from ingest.models import AgendaItem, PageText
 RANGE_AT_END = re.compile(r"(?<![\d,.£$])(\d{1,4})\s*[-–—]\s*(\d{1,4})\s*$")
 NUMBERED = re.compile(r"^[\s\-•*]*(?:item\s+)?(\d{1,2}[a-z]?)(?:[.)]\s*|\s+)(?=\S)(.*)$", re.I)
 FIGURES_AT_END = re.compile(r"(?:[-£$]?\d[\d,.]*%?\s+)+[-£$]?\d[\d,.]*%?\s*$")  # a table row, not a title
+SUB_ITEM = re.compile(r"^\s*\(?(?:[a-h]|i{1,3}|iv|v)\)\s")  # "(a) Planning Board recommends ..."
+TITLE_LINES = 8  # lines an item's title may wrap over, at most
+WRAPPED_LINE = 55  # a title line at least this long that ends mid-sentence runs on to the next line
 ITEM_HEADING = re.compile(r"^\s*(?:agenda\s+)?item\s*(?:no\.?|number)?\s*[:.]?\s*(\d{1,2}[a-z]?(?:\.\d{1,2})?)\s*$", re.I)
 
 
@@ -144,18 +147,21 @@ def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
     items = []
     for i, (number, line, title, k) in enumerate(best):
         last = best[i + 1][1].page if i + 1 < len(best) else lines[-1].page
-        following = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
-        if _wraps(title, following) and (i + 1 >= len(best) or best[i + 1][3] != k + 1):
-            title = f"{title.rstrip()} {following}"
+        stop = best[i + 1][3] if i + 1 < len(best) else len(lines)
+        for j in range(k + 1, min(stop, k + 1 + TITLE_LINES)):  # a title may wrap over several lines
+            if lines[j].gap_before or not _wraps(title, lines[j - 1].text.strip(), lines[j].text.strip()):
+                break
+            title = f"{title.rstrip()} {lines[j].text.strip()}"
         items.append(AgendaItem(str(number), _tidy(title), line.page, max(line.page, last), first_line=k))
     return items
 
 
-def _wraps(title: str, following: str) -> bool:
+def _wraps(title: str, last_line: str, following: str) -> bool:
     """Whether an item's title runs on to the next line ("... lands located on Lot 4 of the" / "Harbour Road subdivision."): the
     title stops mid-phrase and the next line is short and ends the sentence, or the title ends on a word that
     cannot end one."""
-    if not following or NUMBERED.match(following) or re.search(r"[.:;?!)]\s*$", title):
+    if (not following or NUMBERED.match(following) or SUB_ITEM.match(following)
+            or re.search(r"[.:?!)]\s*$", title)):
         return False
-    ends_phrase = re.search(r"(?:\b(?:of|the|and|on|for|to|in|at|by|with|a|an)|[,–-])\s*$", title, re.I)
-    return bool(ends_phrase) or (len(following) <= 60 and following.endswith("."))
+    ends_phrase = re.search(r"(?:\b(?:of|the|and|on|for|to|in|at|by|with|a|an)|[,;–-])\s*$", title, re.I)
+    return bool(ends_phrase) or (len(following) <= 60 and following.endswith(".")) or len(last_line) >= WRAPPED_LINE

@@ -10,10 +10,18 @@ from ingest.models import PageText
 class Line:
     page: int
     text: str
+    gap_before: bool = False  # a blank line (or a page break) comes before it: a new paragraph starts
 
 
 def document_lines(pages: list[PageText]) -> list[Line]:
-    return [Line(p.number, line) for p in pages for line in p.text.splitlines() if line.strip()]
+    lines = []
+    for p in pages:
+        gap = True
+        for line in p.text.splitlines():
+            if line.strip():
+                lines.append(Line(p.number, line, gap))
+            gap = not line.strip()
+    return lines
 
 
 def first_line_on_page(lines: list[Line], page: int) -> int:
