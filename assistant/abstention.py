@@ -51,7 +51,7 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     window = question.date_window()
     date_missing = bool(window) and not any(p.meeting_date and window[0] <= p.meeting_date <= window[1]
                                             for p in shown)
-    body_missing = bool(question.committee) and not any(p.committee == question.committee for p in shown)
+    body_missing = bool(question.committee) and not any(question.of_body(p.committee) for p in shown)
     held = [d.meeting_date for d in documents if d.meeting_date]
     undated = len(held) < len(documents)  # an undated paper may be of any time
     beyond = bool(window and held) and not undated and window[0] > max(held)
@@ -111,7 +111,7 @@ def nearby(question: Question, documents: list[Document]) -> str:
     dated = [d for d in documents if d.meeting_date]
     docs = [d for d in dated if (d.meeting_date in exact if exact else window[0] <= d.meeting_date <= window[1])]
     if question.committee:
-        docs = [d for d in docs if d.committee == question.committee] or docs
+        docs = [d for d in docs if question.of_body(d.committee)] or docs
     if not docs:
         last = max((d.meeting_date for d in dated), default=None)
         if last and window[0] > last:

@@ -161,7 +161,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         if len(chosen) >= max_units or u.score < best * relative:
             break
         key = re.sub(r"\W+", " ", u.text).lower()
-        if (u.passage, u.position) in taken or any(key in s for s in skip_norm):
+        if (u.passage, u.position) in taken or any(key[:120] in s for s in skip_norm):  # a register line says it
             continue
         if FURNITURE.search(u.text) or any(key in re.sub(r"\W+", " ", c.text).lower() for c in chosen):
             continue  # page furniture, or what an earlier quote already says

@@ -58,6 +58,14 @@ class Question:
     context: tuple[str, ...] = field(default=())  # earlier questions this one leans on
     doc_kind: str | None = None  # "presentation", "minutes", "report", ... when the question names one
 
+    def of_body(self, name: str | None) -> bool:
+        """Whether a paper of body ``name`` is of the body the question names: the same name, or one holding all
+        its words ("council" asked, "City Council" held: a question cannot be more precise than its words)."""
+        if not self.committee or not name:
+            return False
+        asked = set(re.findall(r"\w+", self.committee.lower()))
+        return name == self.committee or asked <= set(re.findall(r"\w+", name.lower()))
+
     @cached_property
     def terms(self) -> list[str]:
         """The stemmed content words of ``search_text``, worked out once however many readers ask."""
@@ -132,8 +140,8 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     years = tuple(int(y) for y in YEAR.findall(text))
     committee = None
     lowered = text.lower()
-    for name in committees:
-        if name and name.lower() in lowered:
+    for name in sorted(committees, key=lambda n: -len(n or "")):  # "City Council" before "Council"
+        if name and re.search(rf"\b{re.escape(name.lower())}\b", lowered):
             committee = name
             break
     kind = next((k for pattern, k in DOC_KINDS if re.search(pattern, text, re.I)), None)

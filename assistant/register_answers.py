@@ -213,7 +213,7 @@ class RegisterAnswers:
             docs = [d for d in docs if (d.meeting_date or "")[:7] == window[0][:7]] or \
                 [d for d in docs if window[0] <= (d.meeting_date or "") <= window[1]]
         if question.committee:
-            docs = [d for d in docs if d.committee == question.committee] or docs
+            docs = [d for d in docs if question.of_body(d.committee)] or docs
         return docs
 
     def _agenda_lines(self, question: Question, filters: Filters, terms: list[str], lines: list[str],
@@ -285,6 +285,9 @@ class RegisterAnswers:
         lines.append(f"Item {row.item} of the {doc.committee} {spoken(doc.meeting_date)} {doc.doc_type}: "
                      f"{_shortened(row.title)} ({'page' if row.pages[0] == row.pages[1] else 'pages'} "
                      f"{row.pages[0]}{'' if row.pages[0] == row.pages[1] else '–' + str(row.pages[1])}) [{n}]")
+        listing = row.pages[0] > 1 and self._passage_for(filters, row.doc_id, 1, row.pages[0] - 1, row.title[:30])
+        if listing and row.title[:30].lower() in re.sub(r"\s+", " ", listing.text).lower():
+            _cite(cited, listing)  # the front sheet that lists it, where a reader checks its pages
         if question.asks_recommendation:  # "what does item 4 ask us to decide?": its report's recommendation
             rec = next((r for r in self.registry.recommendations(filters, [row.doc_id]) if r.item == row.item), None)
             q = rec and self._passage_for(filters, rec.doc_id, rec.pages[0], rec.pages[1], rec.recommendation[:40])

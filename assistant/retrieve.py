@@ -197,7 +197,7 @@ class HybridRetriever:
                 boost += T.DATE_MATCH
             if p.doc_id in old:
                 boost -= T.SUPERSEDED
-            if question.committee and p.committee == question.committee:
+            if question.of_body(p.committee):
                 boost += T.BODY_MATCH
             cov = self.coverage(terms, f"{p.about} {p.text}")
             if question.doc_kind and question.doc_kind == p.doc_type:

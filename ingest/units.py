@@ -14,6 +14,20 @@ FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
+# a full stop that ends an initial or an abbreviation, not a sentence: "D.A. Davidson", "Mr. Sole", "No. 480"
+ABBREVIATION = re.compile(r"(?:^|[\s(.])(?:[A-Z]|Mr|Mrs|Ms|Dr|Cllr|Sr|Jr|St|No|Nos|Co|Inc|Ltd|Corp|Ord|Res|Sec|"
+                          r"vs|approx|e\.g|i\.e)\.$")
+
+
+def _split(text: str, pattern: re.Pattern) -> list[str]:
+    """``text`` cut where ``pattern`` matches, except after an initial or abbreviation."""
+    pieces: list[str] = []
+    for piece in pattern.split(text):
+        if pieces and ABBREVIATION.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def sentences(text: str, cited: bool = False) -> list[str]:
@@ -21,7 +35,7 @@ def sentences(text: str, cited: bool = False) -> list[str]:
     sentence's span with its vector, and answers and briefings quote whole ones). ``cited``: an answer's
     text, whose sentences may end in citation marks."""
     flat = text.strip() if cited else re.sub(r"\s+", " ", text).strip()
-    return [s for s in (CITED_SENTENCE_END if cited else SENTENCE_END).split(flat) if s.strip()]
+    return [s for s in _split(flat, CITED_SENTENCE_END if cited else SENTENCE_END) if s.strip()]
 
 
 def split_units(text: str) -> list[str]:
@@ -31,7 +45,7 @@ def split_units(text: str) -> list[str]:
     def flush():
         if buffer:
             para = re.sub(r"\s+", " ", " ".join(buffer)).strip()
-            units.extend(s.strip() for s in SENTENCE_END.split(para) if len(s.strip()) > 2)
+            units.extend(s.strip() for s in _split(para, SENTENCE_END) if len(s.strip()) > 2)
             buffer.clear()
 
     for line in text.splitlines():
@@ -47,7 +61,8 @@ def split_units(text: str) -> list[str]:
             flush()
             units.append(re.sub(r"\s+", " ", stripped))
             continue
-        if BULLET.match(stripped) or (buffer and buffer[-1].rstrip().endswith((".", ":", "?")) and stripped[:1].isupper()):
+        ends = buffer and buffer[-1].rstrip().endswith((".", ":", "?")) and not ABBREVIATION.search(buffer[-1].rstrip())
+        if BULLET.match(stripped) or (ends and stripped[:1].isupper()):
             flush()
         buffer.append(stripped)
     flush()
