@@ -25,6 +25,7 @@ from committee.settings import Settings
 from index.filters import Filters
 from ingest.dates import spoken
 from ingest.figures import new_figures
+from ingest.minutes import operative_first
 from ingest.run import Library
 
 
@@ -119,7 +120,7 @@ class Assistant(RegisterAnswers):
         evidence = self._evidence(question, top, chosen, register_passages if register_lines else [], register_lines)
         if not top or self.abstention.abstains(evidence):
             return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
-        lines = list(register_lines) + [f"{unit.text} [{unit.passage + 1}]" for unit in chosen]
+        lines = list(register_lines) + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not register_lines:
             lines[0] += self._version_note(top[chosen[0].passage])
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
