@@ -192,3 +192,33 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
 
 def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).lower().strip()
+
+
+def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -> str:
+    """The run of ``width`` words of a long quote (a US ordinance's one-sentence paragraph, a resolution of
+    ten numbered parts, a slide's run of text) that holds most of the question and, when one is asked, a new
+    figure; begun at a clause when one starts a few words earlier, and marked "…" where it was cut. Empty
+    when the quote is short enough to read at once or its best run is its beginning."""
+    if len(text) <= T.LONG_QUOTE:
+        return ""
+    words = text.split(" (Recitals: ")[0].split()  # what was resolved, not why
+    if len(words) <= width:
+        return ""
+    terms = question.terms
+
+    def score(start: int) -> float:
+        run = " ".join(words[start:start + width])
+        value = coverage(terms, run)
+        if question.asks_figure and new_figures(run, question.search_text):
+            value += T.KIND_BONUS
+        return value - 0.0005 * start  # ties go to the earlier run
+
+    best = max(range(0, len(words) - width + 1), key=score)
+    for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):
+        if back == 0 or words[back - 1].endswith((".", ";", ":")):
+            best = back
+            break
+    if len(" ".join(words[:best + width])) <= T.LONG_QUOTE:
+        return ""  # the run is already in the quote's first lines
+    end = min(len(words), best + width)
+    return "… " + " ".join(words[best:end]) + (" …" if end < len(words) else "")

@@ -20,6 +20,7 @@ RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations
                               r"\bwhat does item\b", re.I)
 VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
                            r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
+HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
@@ -75,6 +76,13 @@ class Question:
     def asks_figure(self) -> bool:
         """Whether a figure is asked for ("how much", "what price"), whatever the question's main intent."""
         return bool(dict(INTENTS)["figure"].search(self.text))
+
+    @cached_property
+    def measure(self) -> set[str]:
+        """Stems of the first two content words after "how many" / "what (was the)": what is counted ("flats",
+        "weekly rent"), which stands beside the figure that answers."""
+        m = HEAD.search(self.text)
+        return set([t for t in content_terms(m.group(1)) if not t[0].isdigit()][:2]) if m else set()
 
     @property
     def asks_recommendation(self) -> bool:

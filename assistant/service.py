@@ -20,7 +20,7 @@ from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, parse_question
 from assistant.register_answers import RegisterAnswers
 from assistant.retrieve import HybridRetriever
-from assistant.terms import content_terms, stems_of
+from assistant.terms import stems_of
 from committee.settings import Settings
 from index.filters import Filters
 from ingest.dates import spoken
@@ -123,6 +123,10 @@ class Assistant(RegisterAnswers):
         lines = list(register_lines) + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not register_lines:
             lines[0] += self._version_note(top[chosen[0].passage])
+        m = re.match(r"(.*?)\s*(\[\d+\])\s*$", lines[0], re.S) if lines else None
+        run = m and extractive.focus(m.group(1), question, self.retriever.coverage)
+        if run:  # a long first line: the part of it that answers comes first
+            lines.insert(0, f"{run} {m.group(2)}")
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
                         searched=self._searched(question, filters), evidence=evidence)
         prompt = llm_backend.build_prompt(text, citations, history, register_lines)
@@ -185,7 +189,7 @@ class Assistant(RegisterAnswers):
                        and extractive.answers_money(question.text, text)]
         if not with_figure:
             return False, False
-        head = head_terms(question.text)  # what is counted ("weekly rent", "flats") stands beside the figure
+        head = question.measure  # what is counted ("weekly rent", "flats") stands beside the figure
         months = {m for _, m in question.months}  # a figure "in August 2019": a passage about, or of, August
         for text, p in with_figure:
             if cover(terms, f"{p.about} {text}") < T.FIGURE_COVERAGE:
@@ -237,21 +241,10 @@ class Assistant(RegisterAnswers):
         return out
 
 
-HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
-
-
 def _months_in(text: str) -> set[int]:
     from ingest.dates import MONTH_NAME, MONTHS
 
     return {MONTHS[m.lower()[:3]] for m in re.findall(rf"\b{MONTH_NAME}[a-z]*\b", text, re.I)}
-
-
-def head_terms(question: str) -> set[str]:
-    """Stems of the first two content words after "how many" / "what (was the)": the thing asked about."""
-    m = HEAD.search(question)
-    if not m:
-        return set()
-    return set([t for t in content_terms(m.group(1)) if not t[0].isdigit()][:2])
 
 
 @dataclass

@@ -36,6 +36,9 @@ RUNNER_UP = 0.75  # quote a sentence scoring at least this share of the best; sa
 SECOND_PASSAGE = 0.6  # the best sentence of each of the two best passages is quoted above this share; samples
 SEMANTIC_UNITS = 32  # sentences without ingest vectors the model embeds per question, at most (speed)
 SHORTLIST = 4  # best sentences the model then reads on their own (speed)
+LONG_QUOTE = 300  # a first line longer than this (characters) is preceded by the run of it that answers; not LOPO
+FOCUS_WORDS = 36  # ... a run of this many words
+FOCUS_SNAP = 8  # ... begun up to this many words earlier where a clause starts there
 QUOTES = 4  # sentences an answer quotes, at most (QUOTES + 1 for a two-part question); samples
 
 # ---- answers from the registers (assistant/register_answers.py, assistant/registers.py) ---------------------
