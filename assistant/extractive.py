@@ -214,11 +214,11 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
         return value - 0.0005 * start  # ties go to the earlier run
 
     best = max(range(0, len(words) - width + 1), key=score)
-    for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):
+    end = min(len(words), best + width)
+    for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):  # the run keeps its end
         if back == 0 or words[back - 1].endswith((".", ";", ":")):
             best = back
             break
-    if len(" ".join(words[:best + width])) <= T.LONG_QUOTE:
+    if len(" ".join(words[:end])) <= T.LONG_QUOTE:
         return ""  # the run is already in the quote's first lines
-    end = min(len(words), best + width)
     return "… " + " ".join(words[best:end]) + (" …" if end < len(words) else "")

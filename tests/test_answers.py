@@ -52,6 +52,24 @@ def test_an_agenda_without_its_minutes_is_an_abstention_that_says_so(assistant):
         in answer.answer
 
 
+def test_which_items_are_about_a_matter_lists_each_with_its_page(assistant):
+    answer = assistant.ask("Which items on the 16 October 2012 council agenda are about the Bucky's Crossroads Plaza "
+                           "Addition?")
+    assert not answer.abstained
+    lines = answer.answer.splitlines()
+    assert [line.split(" of the ")[0] for line in lines[:3]] == ["Item 8", "Item 9", "Item 10"]
+    assert lines[0].startswith("Item 8 of the City Council 16 October 2012 agenda: Res. that the preliminary plat "
+                               "entitled BUCKY’S CROSSROADS PLAZA ADDITION, located northeast of 78th and Dodge")
+
+
+def test_where_on_the_agenda_is_answered_with_the_item_not_the_venue(assistant):
+    answer = assistant.ask("Where on the 16 October 2012 Omaha agenda is the police cruiser lease-purchase program, "
+                           "and who is underwriting the bonds?")
+    assert answer.answer.startswith("Item 71 of the City Council 16 October 2012 agenda: Ord. authorizing and approving "
+                                    "the establishment of a Master Lease Purchase Program for police cruiser")
+    assert "LEGISLATIVE CHAMBERS" not in answer.answer and "D.A. Davidson Co., as Underwriter" in answer.answer
+
+
 def test_a_question_about_a_meeting_after_the_library_ends_is_an_abstention(assistant):
     answer = assistant.ask("Who did the township council elect as mayor in June 2027?")
     assert answer.abstained and "The library's papers end with the meeting of 11 February 2025." in answer.answer

@@ -1,0 +1,78 @@
+"""Fast unit tests of shared text rules on small snippets: agenda titles that wrap, sentences around initials,
+bodies named in a question, the run of a long quote that answers."""
+from __future__ import annotations
+
+from assistant.extractive import focus
+from assistant.query import parse_question
+from ingest.agenda import parse_numbered_agenda
+from ingest.lines import document_lines
+from ingest.models import PageText
+from ingest.units import sentences, split_units
+
+US_AGENDA = """CITY COUNCIL AGENDA
+1. Res. that the preliminary plat entitled MAPLE RIDGE ESTATES
+ADDITION, located northeast of 78th and Dodge Streets, is hereby accepted;
+and, the preparation of the final plat is hereby authorized – see attached.
+
+(a) Planning Board recommends approval of the plat.
+
+2. Ord. to amend Chapter 49 of the Municipal Code
+3. Ord. to approve a lease of the fire station garage
+"""
+ONE_PAGE = """AGENDA
+1. Call to order
+
+2. Disclosure of pecuniary interest.
+
+3. Resolution: Authorize the Mayor to sign a funding agreement with the Office of the
+Fire Marshal.
+
+4. Adjournment.
+"""
+
+
+def _items(text: str):
+    return [(i.number, i.title) for i in parse_numbered_agenda(document_lines([PageText(1, text)]))]
+
+
+def test_an_item_title_runs_over_its_wrapped_lines_to_the_end_of_its_paragraph():
+    items = dict(_items(US_AGENDA))
+    assert items["1"] == ("Res. that the preliminary plat entitled MAPLE RIDGE ESTATES ADDITION, located northeast of 78th and "
+                          "Dodge Streets, is hereby accepted; and, the preparation of the final plat is hereby "
+                          "authorized – see attached")
+    assert items["2"] == "Ord. to amend Chapter 49 of the Municipal Code"  # the next item's line ends it
+
+
+def test_a_short_title_does_not_take_the_next_paragraph():
+    assert _items(ONE_PAGE) == [
+        ("1", "Call to order"), ("2", "Disclosure of pecuniary interest"),
+        ("3", "Resolution: Authorize the Mayor to sign a funding agreement with the Office of the Fire Marshal"),
+        ("4", "Adjournment")]
+
+
+def test_initials_and_abbreviations_do_not_end_a_sentence():
+    assert sentences("A Bond Purchase Agreement with D.A. Davidson Co. as Underwriter. Mr. Sole asked.") == [
+        "A Bond Purchase Agreement with D.A. Davidson Co. as Underwriter.", "Mr. Sole asked."]
+    assert split_units("between the Corporation and D.A.\nDavidson Co., as Underwriter.\nNext line.") == [
+        "between the Corporation and D.A. Davidson Co., as Underwriter.", "Next line."]
+
+
+def test_a_body_is_matched_by_its_words_and_the_longest_name_wins():
+    q = parse_question("What is on the council agenda for 16 October 2012?", ["Council", "City Council"])
+    assert q.committee == "Council" and q.of_body("City Council") and not q.of_body("Commission")
+    assert parse_question("What did the city council decide?", ["Council", "City Council"]).committee == "City Council"
+    # "commissioner" is not the Commission
+    assert parse_question("Who is the new integrity commissioner?", ["Commission"]).committee is None
+
+
+def test_a_long_quote_is_led_by_the_run_that_answers():
+    filler = "the Corporation shall provide the documents described in the attached exhibits; " * 8
+    text = f"Ord. authorizing a lease purchase program; {filler}and a Bond Purchase Agreement with Acme Bank, as Underwriter."
+    q = parse_question("Who is underwriting the bonds in the lease purchase agreement?")
+
+    def cover(terms, run):
+        return sum(t in run.lower() for t in terms) / len(terms)
+
+    run = focus(text, q, cover)
+    assert run.startswith("…") and "Acme Bank, as Underwriter" in run
+    assert focus("A short resolution.", q, cover) == ""
