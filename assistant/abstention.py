@@ -38,8 +38,17 @@ class Evidence:
     beyond_library: float  # the question asks about a time after the library's last meeting
     decision_missing: float  # a decision is asked about; the lead passage is not minutes nor reports one taken
 
+    @property
+    def missing(self) -> float:
+        """How many of the things the question pins down are missing: one weight shared by every flag, so a
+        flag the fitting sets never raised (a body asked for and not found) still counts against an answer."""
+        return sum(v for k, v in asdict(self).items() if k not in ("coverage", "register"))
+
+    def values(self) -> dict[str, float]:
+        return {**asdict(self), "missing": self.missing}
+
     def vector(self, names: tuple[str, ...] | None = None) -> list[float]:
-        values = asdict(self)
+        values = self.values()
         return [values[n] for n in (names or values)]
 
 
@@ -85,7 +94,7 @@ class Model:
         return cls(names, tuple(data["weights"][n] for n in names), data["bias"], data["threshold"], data["floor"])
 
     def chance(self, evidence: Evidence) -> float:
-        values = asdict(evidence)
+        values = evidence.values()
         z = self.bias + sum(w * values[n] for n, w in zip(self.features, self.weights))
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -95,7 +104,7 @@ class Model:
 
 # the flags the model weighs (see Model)
 FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
-         "decision_missing")
+         "decision_missing", "missing")
 
 
 def nearby(question: Question, documents: list[Document]) -> str:
