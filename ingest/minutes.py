@@ -142,7 +142,7 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
     else:
         starts = [(i, str(n), t) for i, n, t in _longest_run(_candidates(lines))]
         if len(starts) < 2:
-            return []
+            return _motions(lines, meeting_iso, item)
     minutes = []
     for k, (i, number, title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
@@ -175,3 +175,28 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
             vote=vote_of(resolution, "\n".join(body)) if resolution else "",
             item=item_ref, text="\n".join(body), start_line=i))
     return minutes
+
+
+# a decision as bulleted minutes record it: "APPROVED – Revised 2018 budget – B. Munro (motion), Z. Maiorca
+# (second)", "Minutes from 11/30/17 meeting approved – Z. Maiorca (motion), T. Feinberg (second)"
+MOTION = re.compile(r"^[\s•o\-–*]*(?:(?P<word>APPROVED|CARRIED|ADOPTED|DENIED|DEFEATED|REJECTED|TABLED)\s*[–:-]\s*)?"
+                    r"(?P<what>.+?)(?:\s+(?P<done>approved|carried|adopted|denied|defeated|rejected|tabled))?"
+                    r"(?:\s*[–-]\s*(?P<mover>[A-Z][\w. ]+?)\s*\(motion\),?\s*(?P<seconder>[A-Z][\w. ]+?)\s*\(second\))?\s*$")
+
+
+def _motions(lines: list[Line], meeting_iso: str | None, item: str | None) -> list[Minute]:
+    """Decisions of minutes that number nothing but mark each motion (an upper-case outcome, or a mover and
+    seconder): numbered in the order printed, since the paper gives no number to quote."""
+    found = []
+    for line in lines:
+        m = MOTION.match(line.text)
+        if not m or not (m.group("word") or m.group("mover")):
+            continue
+        outcome = (m.group("word") or m.group("done") or "carried").lower()
+        vote = {"approved": "carried", "adopted": "carried", "denied": "defeated", "rejected": "defeated"}.get(
+            outcome, outcome)
+        text = re.sub(r"\s+", " ", line.text.strip(" •o-–*"))
+        found.append(Minute(number=str(len(found) + 1), title=m.group("what").strip(" –-"), first_page=line.page,
+                            last_page=line.page, meeting_date=meeting_iso, resolution=text,
+                            vote=vote, item=item, text=text))
+    return found if len(found) >= 2 else []

@@ -31,3 +31,18 @@ def test_a_resolution_with_recitals_reads_decision_first():
                                      "appraised. (Recitals: WHEREAS an application has been received to purchase "
                                      "municipal land)")
     assert operative_first("THAT the minutes be adopted. Carried.") == "THAT the minutes be adopted. Carried."
+
+
+def test_bulleted_minutes_that_number_nothing_give_each_motion_in_order():
+    from ingest.lines import Line
+    from ingest.minutes import parse_minutes
+
+    text = ["Minutes from Monday, January 29, 2018 – 9:00am", "• Perfunctory Business",
+            "• Minutes from 11/30/17 meeting approved – Z. Maiorca (motion), T. Feinberg (second)",
+            "o In 2017, the SSA received $239,503", "o APPROVED – Revised 2018 budget – B. Munro (motion), Z. Maiorca (second)",
+            "o DENIED – Lighting retrofits"]
+    found = parse_minutes([Line(1, t) for t in text])
+    assert [(m.number, m.title, m.vote) for m in found] == [
+        ("1", "Minutes from 11/30/17 meeting", "carried"), ("2", "Revised 2018 budget", "carried"),
+        ("3", "Lighting retrofits", "defeated")]
+    assert found[1].meeting_date == "2018-01-29" and "B. Munro (motion)" in found[1].resolution
