@@ -20,6 +20,7 @@ MODEL_PATH = Path(__file__).with_name("abstention_model.json")
 # a decision reported as taken ("the Committee agreed", "was approved"), not one still to come ("can be passed")
 DECISION_TAKEN = re.compile(r"(?<!can be )(?<!may be )(?<!to be )(?<!will be )\b(?:agreed|approved|resolved|"
                             r"decided|adopted|carried|passed|endorsed)\b", re.I)
+MEETING_NAMED = re.compile(r"\b(?:meeting|agenda|minutes|session)\b", re.I)  # "its April 7, 2026 meeting"
 YES_NO = re.compile(r"^\s*(?:did|was|were|has|have|is|are)\b", re.I)
 DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
                             r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
@@ -37,6 +38,7 @@ class Evidence:
     body_missing: float  # the question names a body and no passage quoted is of it
     beyond_library: float  # the question asks about a time after the library's last meeting
     decision_missing: float  # a decision is asked about; the lead passage is not minutes nor reports one taken
+    meeting_missing: float = 0.0  # the question names the day of a meeting and the library holds no paper of it
 
     @property
     def missing(self) -> float:
@@ -69,9 +71,11 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
         YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not DECISION_TAKEN.search(lead)
+    meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
+        not set(question.exact_dates) & set(held)
     return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
-                    float(body_missing), float(beyond), float(decision_missing))
+                    float(body_missing), float(beyond), float(decision_missing), float(meeting_missing))
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Model:
 
 # the flags the model weighs (see Model)
 FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
-         "decision_missing", "missing")
+         "decision_missing", "meeting_missing", "missing")
 
 
 def nearby(question: Question, documents: list[Document]) -> str:

@@ -17,7 +17,7 @@ from assistant import tuning as T
 from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
-from assistant.query import Question, parse_question
+from assistant.query import Question, intent_of, parse_question
 from assistant.register_answers import RegisterAnswers
 from assistant.retrieve import HybridRetriever
 from assistant.terms import stems_of
@@ -108,7 +108,9 @@ class Assistant(RegisterAnswers):
         many = T.QUOTES + 1 if re.search(r"\band\b|\bcompare|\bversus\b|\?.+\?", text, re.I) else T.QUOTES
         must = []
         for part in question.parts[1:]:
-            scored = extractive.score_units(replace(question, search_text=part), top, embed,
+            asked = intent_of(part)  # the part's own ask: "when and where is the next meeting"
+            scored = extractive.score_units(replace(question, text=part, search_text=part,
+                                                    intent=question.intent if asked == "fact" else asked), top, embed,
                                             self.retriever.coverage, known, shortlist=0)
             if scored:
                 must.append(max(scored, key=lambda u: u.score))
