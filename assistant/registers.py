@@ -218,6 +218,12 @@ def meetings(registry: Registry, include_restricted: bool) -> list[Meeting]:
         key = (d.authority, d.committee, d.meeting_date, d.meeting_kind)
         m = found.setdefault(key, Meeting(d.authority, d.committee, d.meeting_date, d.meeting_kind, d.venue, [], []))
         m.papers.append(f"{d.doc_type}: {d.source}")
+    for key, m in list(found.items()):  # a paper that states no kind belongs to the one meeting of that day
+        stated = [o for k, o in found.items() if k[:3] == key[:3] and k[3] != "ordinary"]
+        if key[3] == "ordinary" and len(stated) == 1 and not any(p.startswith("agenda") for p in m.papers):
+            stated[0].papers.extend(m.papers)
+            stated[0].venue = stated[0].venue or m.venue
+            del found[key]
     held = {(m.authority, m.body, m.date): m for m in found.values()}
     sources = {d.source: d for d in docs}
     for r in registry.decisions(Filters(include_restricted=include_restricted)):

@@ -58,8 +58,15 @@ def find_meeting_date(pages: list[PageText], source: str = "") -> tuple[str | No
 ROOM = re.compile(r"^(.*\b(?:Room|Chamber|Chambers)\b.*)$", re.I | re.M)
 
 
+HELD_AT = re.compile(r"\bmeetings?(?:\s+of\s+[^.]{0,60}?)?\s+(?:was\s+|were\s+|will\s+be\s+|is\s+|are\s+)?held\s+(?:in\s+person\s+)?(?:in|at)\s+(?:the\s+)?(.{6,160}?)(?=\s+on\s+(?:\w+day|\d)|,?\s+at\s+\d|"
+                     r"\s+commencing\b|,?\s+and\s+(?:virtually|livestreamed|online|via)\b|;|\.\s|\.$)", re.I | re.S)  # minutes: "held in the Council Chamber, Sessions House, County Hall, Maidstone on ..."
+
+
 def find_venue(pages: list[PageText]) -> str:
     head = "\n".join(p.text for p in pages[:1])[:2500]
+    m = HELD_AT.search(head)
+    if m and not re.search(r"\b(?:meeting|minutes)\b", m.group(1), re.I):
+        return re.sub(r"\s+", " ", m.group(1)).strip(" ,>")
     m = ROOM.search(head)
     if m and not re.search(r"\bminutes\b", m.group(1), re.I):
         return re.sub(r"\s+", " ", m.group(1)).strip(" >")[:160]
