@@ -200,9 +200,12 @@ def settle(papers: list[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
     for doc_id, authority, body in papers:
         if authority or not body:
             continue
+        kind = re.match(r"^(county|city|town|township|district|borough|parish|village)\s+council$", body, re.I)
         fits = []
         for known, held in bodies.items():
             name, _ = canonical(body, known)
+            if kind and kind.group(1).lower() not in known.lower():
+                continue  # a "County Council" is not a township's council
             if name in held:
                 fits.append((known, name))
         if len(fits) == 1:

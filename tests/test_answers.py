@@ -118,3 +118,17 @@ def test_committee_papers_lists_bodies_versions_and_kinds(assistant):
     assert (minutes["authority"], minutes["body"], minutes["meeting_kind"], minutes["doc_type"]) == (
         "Township of Nipissing", "Council", "special", "minutes")
     assert papers["omaha-city-council-2012-10-16-agenda.pdf"]["restricted"] == "no"
+
+
+def test_a_meeting_is_one_record_with_its_agenda_minutes_kind_and_venue(assistant):
+    from assistant.registers import meetings
+
+    held = [m for m in meetings(assistant.registry, False) if m.date == "2025-01-09"]
+    assert len(held) == 1, held  # the agenda says "extraordinary"; the minutes state no kind
+    m = held[0]
+    assert (m.authority, m.body, m.kind) == ("Kent County Council", "County Council", "extraordinary")
+    assert m.venue == "Council Chamber, Sessions House, County Hall, Maidstone"
+    assert sorted(m.papers) == ["agenda: kent-council-2025-01-09-agenda-frontsheet.pdf",
+                                "minutes: kent-council-2025-01-09-printed-minutes.pdf"]
+    special = [m for m in meetings(assistant.registry, False) if m.date == "2024-01-10"]
+    assert [(m.body, m.kind) for m in special] == [("Council", "special")]

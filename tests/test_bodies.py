@@ -56,3 +56,9 @@ def test_papers_without_an_authority_join_the_one_that_holds_their_body():
     papers = [("a", "Kent County Council", "Cabinet"), ("b", "Kent County Council", "County Council"),
               ("c", "", "Cabinet"), ("d", "", "Kent Council"), ("e", "", "Planning Committee")]
     assert settle(papers) == {"c": ("Kent County Council", "Cabinet"), "d": ("Kent County Council", "County Council")}
+
+
+def test_a_county_council_joins_the_county_not_a_township_in_the_same_library():
+    papers = [("a", "Kent County Council", "County Council"), ("b", "Township of Lakeview", "Council"),
+              ("c", "", "County Council"), ("d", "", "Township Council")]
+    assert settle(papers) == {"c": ("Kent County Council", "County Council"), "d": ("Township of Lakeview", "Council")}
