@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from assistant import extractive
+from assistant import extractive, replies
 from assistant import llm as llm_backend
 from assistant import tuning as T
 from assistant.abstention import Evidence, Model, gather, nearby
@@ -101,6 +101,10 @@ class Assistant(RegisterAnswers):
         listed = bool(register_lines) and register_lines[0][:1].isdigit() or \
             bool(register_lines) and register_lines[0].startswith("No ")
         top = [self._completed(p, filters) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
+        reply = None if register_lines else self._reply(question, top, filters)
+        if reply is not None:  # the search found a printed question: the reply printed after it answers
+            top = ([reply] + top)[:max(len(top), 2)]  # the question stays cited: it holds what was asked
+        reply_line = replies.opening(reply) if reply else ""
         citations = self._citations(top)
         embed = self.library.vectors.embedder.embed_sentences
         known = self.registry.unit_vectors([p.chunk_id for p in top])
@@ -115,24 +119,37 @@ class Assistant(RegisterAnswers):
             if scored:
                 must.append(max(scored, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
-                                         skip=register_lines, must=must)
+                                         skip=register_lines + [reply_line], must=must)
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
         chosen = self._one_version(question, top, chosen)
-        evidence = self._evidence(question, top, chosen, register_passages if register_lines else [], register_lines)
+        lead = [f"{reply_line} [1]"] if reply_line else list(register_lines)
+        evidence = self._evidence(question, top, chosen, register_passages if register_lines else top[:1] if reply_line
+                                  else [], lead)
         if not top or self.abstention.abstains(evidence):
             return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
-        lines = list(register_lines) + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
-        if chosen and not register_lines:
+        lines = lead + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
+        if chosen and not lead:
             lines[0] += self._version_note(top[chosen[0].passage])
-        m = re.match(r"(.*?)\s*(\[\d+\])\s*$", lines[0], re.S) if lines else None
-        run = m and extractive.focus(m.group(1), question, self.retriever.coverage)
-        if run:  # a long first line: the part of it that answers comes first
-            lines.insert(0, f"{run} {m.group(2)}")
+        lines = self._answer_first(question, lines)
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
                         searched=self._searched(question, filters), evidence=evidence)
         prompt = llm_backend.build_prompt(text, citations, history, register_lines)
         return _Draft(answer, prompt, filters, question)
+
+    def _reply(self, question: Question, top: list[Passage], filters: Filters) -> Passage | None:
+        """The reply to the printed question one of the two best passages quotes, if one does."""
+        for passage in top[:2]:
+            found = replies.reply_to(self.registry, passage, filters, question.terms, self.retriever.coverage)
+            if found is not None:
+                return found
+        return None
+
+    def _answer_first(self, question: Question, lines: list[str]) -> list[str]:
+        """A long first line is preceded by the run of it that answers."""
+        m = re.match(r"(.*?)\s*(\[\d+\])\s*$", lines[0], re.S) if lines else None
+        run = m and extractive.focus(m.group(1), question, self.retriever.coverage)
+        return [f"{run} {m.group(2)}"] + lines if run else lines
 
     def _checked(self, draft: "_Draft", raw: str) -> Answer:
         """Keep only the LLM sentences whose citations and figures hold up; abstain if nothing is left."""

@@ -20,6 +20,34 @@ FINAL = DRAFT.replace("Draft", "Final").replace("14 January", "11 February").rep
     "£100,000, to be reviewed before the final budget.", "£120,000 after the review of opening hours.")
 
 
+QUESTIONS = """LAKESIDE PARISH COUNCIL
+Questions to the Chairman, meeting of the Council on 11 February 2025
+
+Question 1
+
+Question by Ann Green to the Chairman
+
+Residents near the ford report that the footbridge railing has been loose since the autumn
+storms. When will the railing on the ford footbridge be repaired?
+
+Answer
+
+Thank you for the question.
+The contractor has ordered a new railing and will fit it in the week of 24 March.
+The bridge stays open meanwhile.
+
+Question 2
+
+Question by Tom Reed to the Chairman
+
+Will the council publish the hall booking charges online?
+
+Answer
+
+Yes. The charges go on the website once the Council approves them in April.
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
     from assistant.service import Assistant
@@ -32,6 +60,7 @@ def assistant(tmp_path_factory, embedder):
         (folder / pdf.name).write_bytes(pdf.read_bytes())
     (folder / "lakeside-parish-council-2025-01-14-budget-2025-draft.txt").write_text(DRAFT)
     (folder / "lakeside-parish-council-2025-02-11-budget-2025-final.txt").write_text(FINAL)
+    (folder / "lakeside-parish-council-2025-02-11-questions.txt").write_text(QUESTIONS)
     settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
     library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
     assert library.ingest([folder]).ok
@@ -68,6 +97,13 @@ def test_where_on_the_agenda_is_answered_with_the_item_not_the_venue(assistant):
     assert answer.answer.startswith("Item 71 of the City Council 16 October 2012 agenda: Ord. authorizing and approving "
                                     "the establishment of a Master Lease Purchase Program for police cruiser")
     assert "LEGISLATIVE CHAMBERS" not in answer.answer and "D.A. Davidson Co., as Underwriter" in answer.answer
+
+
+def test_a_printed_question_is_answered_with_the_reply_printed_after_it(assistant):
+    answer = assistant.ask("When will the loose railing on the ford footbridge be repaired?")
+    assert not answer.abstained
+    assert answer.answer.startswith("The contractor has ordered a new railing and will fit it in the week of 24 March.")
+    assert "Thank you for the question" not in answer.answer and "hall booking" not in answer.answer
 
 
 def test_a_question_about_a_meeting_after_the_library_ends_is_an_abstention(assistant):
