@@ -40,6 +40,8 @@ INTENTS = [
 ]
 DOC_KINDS = [(r"\bslides?\b|\bpresentation\b|\bdeck\b", "presentation"), (r"\baction log\b", "action log"),
              (r"\bminutes\b", "minutes")]
+SUBORDINATE = re.compile(r"^\s*(?:when|after|before|since|once|as|while|now that)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
+                         r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
                        r"these|he|she)\b", re.I)
 
@@ -122,6 +124,9 @@ def _add_months(iso: str, n: int) -> str:
 
 
 def intent_of(text: str) -> str:
+    """What kind of answer the question asks for, read from its main clause ("When Tom stepped down, who
+    replaced him?" asks who, not when)."""
+    text = SUBORDINATE.sub("", text, count=1)
     for name, pattern in INTENTS:
         if pattern.search(text):
             return name
