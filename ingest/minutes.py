@@ -15,7 +15,6 @@ from ingest.models import Minute
 
 NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
 NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
-OUTCOME_LINE = re.compile(r"\b(?:carried|defeated|lost|deferred|withdrawn)(?:\s+unanimously)?\s*\.?\s*$", re.I)
 RESOLUTION_ID = re.compile(r"^\s*(R\d{4}-\d{1,4})\b:?\s*(.*)$")
 ITEM_REF = re.compile(r"^\s*\(\s*item\s+(\w+)\s*\)\s*$", re.I)
 RESOLVED = re.compile(r"(?:it\s+was\s+)?\bresolved\b|\bcarried\b|\bdefeated\b|\bagreed\s+(?:to|that)\b", re.I)
@@ -129,17 +128,6 @@ def _resolution(body: list[str]) -> str:
     return re.sub(r"\s+", " ", text[start:]).strip()[:2000]
 
 
-def _up_to_outcome(body: list[str]) -> str:
-    """A numbered resolution's words up to the line that gives its outcome ("... adopted as published." /
-    "Carried."); what follows is the meeting going on (a public session, a presentation), not the resolution."""
-    kept = []
-    for line in body:
-        kept.append(line)
-        if OUTCOME_LINE.search(line):
-            break
-    return re.sub(r"\s+", " ", " ".join(kept)).strip()[:2000]
-
-
 def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
     """Minutes found in ``lines`` (a minutes document, or the minutes item of a pack)."""
     if not lines:
@@ -178,7 +166,8 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
         body = [line.text for line in lines[body_start:end]]
         if RESOLUTION_ID.match(lines[i].text):
             body = [title] + body if title and not title[0].isupper() else body
-        resolution = _resolution(body) if not RESOLUTION_ID.match(lines[i].text) else _up_to_outcome(body)
+        resolution = _resolution(body) if not RESOLUTION_ID.match(lines[i].text) else \
+            re.sub(r"\s+", " ", " ".join(body)).strip()[:2000]
         minutes.append(Minute(
             number=number, title=re.sub(r"\s+", " ", title).strip(" .:"),
             first_page=lines[i].page, last_page=lines[end - 1].page,
