@@ -223,7 +223,7 @@ class RegisterAnswers:
         if not docs or len(docs) > 3:
             return
         ids = {d.doc_id for d in docs}
-        if re.search(r"\bitems?\b|\bpages?\b", question.text, re.I) or ITEM_ASKED.search(question.text):
+        if question.item or re.search(r"\bitems?\b|\bpages?\b", question.text, re.I) or ITEM_ASKED.search(question.text):
             self._item_lines(question, filters, terms, docs, lines, cited)
             if lines:
                 return
