@@ -35,6 +35,8 @@ MUNICIPAL = re.compile(r"^(?:township|town|city|village|county|municipality|boro
                        r"\b(?:county|district|borough|city|town|parish|community|regional|metropolitan)\s+council$", re.I)
 FULL_COUNCIL = re.compile(r"^(?:full\s+|the\s+)?(?:(?:township|town|city|village|county|municipal|borough|district|parish|"
                           r"community|regional|metropolitan|general)\s+)?council$", re.I)
+MONTH_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+                        r"December)$")
 FILE_DATE = re.compile(r"(\d{4})[-_](\d{2})[-_](\d{2})")
 # words that can stand before "County Council" in running text without naming a place
 NOT_A_PLACE = {"dear", "member", "members", "regular", "special", "the", "to", "full", "summons", "agenda", "minutes",
@@ -163,6 +165,27 @@ def _stated_kind(kind_line: str, lines: list[str]) -> str:
     return "ordinary"
 
 
+COMMITTEE_NAMED = re.compile(rf"\b((?:{_NAME}\s+){{1,3}}(?:Committee|Cabinet|Board|Commission|Panel))\b")
+NAMED_AT_LEAST = 3  # a body named this often, and twice as often as any other, is the paper's
+
+
+def _named_most(pages: list[PageText]) -> str:
+    """The committee a paper's text names most, when it names it often and clearly more than any other."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        for m in COMMITTEE_NAMED.finditer(page.text.replace("\n", " ")):
+            words = _tidy(m.group(1)).split()
+            while words and (words[0].lower() in NOT_A_PLACE or MONTH_WORD.match(words[0])):
+                words = words[1:]  # "the August Adults Committee": the Adults Committee
+            if len(words) >= 2:
+                name = " ".join(words)
+                counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < NAMED_AT_LEAST or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return ""
+    return ranked[0][0]
+
+
 def find_body(pages: list[PageText], source: str = "") -> BodyFound:
     authority = find_authority(pages)
     lines = _head_lines(pages)
@@ -179,6 +202,10 @@ def find_body(pages: list[PageText], source: str = "") -> BodyFound:
             return BodyFound(authority, body, kind, "text", _tidy(printed))
     if authority and MUNICIPAL.search(authority):
         return BodyFound(authority, full_council(authority), "ordinary", "text", authority)
+    named = _named_most(pages)
+    if named:  # a report with no title block naming its body: the committee its text keeps naming
+        body, _ = canonical(named, authority)
+        return BodyFound(authority, body, "ordinary", "text", named)
     stem = FILE_DATE.split(source.lower())[0].strip("-_ ") if FILE_DATE.search(source) else ""
     if stem:
         return BodyFound(authority, canonical(stem.replace("-", " ").replace("_", " ").title(), authority)[0],

@@ -62,3 +62,11 @@ def test_a_county_council_joins_the_county_not_a_township_in_the_same_library():
     papers = [("a", "Kent County Council", "County Council"), ("b", "Township of Lakeview", "Council"),
               ("c", "", "County Council"), ("d", "", "Township Council")]
     assert settle(papers) == {"c": ("Kent County Council", "County Council"), "d": ("Township of Lakeview", "Council")}
+
+
+def test_a_report_without_a_title_block_belongs_to_the_committee_its_text_keeps_naming():
+    text = ("1. BACKGROUND\n1.1 This paper updates the Housing Committee on repairs.\nAs the July Housing Committee "
+            "asked, and as reported to the Housing Committee in March, the Finance Board was told once.\n")
+    assert find_body([PageText(1, text)], "update.pdf").body == "Housing Committee"
+    once = "1. BACKGROUND\nThe Finance Board and the Housing Committee were told.\n"
+    assert find_body([PageText(1, once)], "update.pdf").body == ""  # named once: not enough to say
