@@ -23,7 +23,7 @@ CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
 WHERE_Q = re.compile(r"^\s*where\b|\bvenue\b|\bwhich room\b", re.I)
 VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|online|virtual(?:ly)?)\b|"
-                         r"(?-i:\bat\s+(?:the\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+)", re.I)  # "at Bistro Campagne"
+                         r"(?-i:\bat\s+(?:the\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+)", re.I)  # "at Riverside Cafe"
 TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)
 TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
 WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)

@@ -14,7 +14,7 @@ FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
-# a full stop that ends an initial or an abbreviation, not a sentence: "D.A. Davidson", "Mr. Sole", "No. 480"
+# a full stop that ends an initial or an abbreviation, not a sentence: "J.R. Smith", "Mr. Jones", "No. 480"
 ABBREVIATION = re.compile(r"(?:^|[\s(.])(?:[A-Z]|Mr|Mrs|Ms|Dr|Cllr|Sr|Jr|St|No|Nos|Co|Inc|Ltd|Corp|Ord|Res|Sec|"
                           r"vs|approx|e\.g|i\.e)\.$")
 
