@@ -122,7 +122,10 @@ def parse_front_sheet(pages: list[PageText]) -> list[AgendaItem]:
 
 
 def _table_row(title: str) -> bool:
-    """True for a line ending in figures (a table row), dates aside."""
+    """True for a line ending in figures (a table row), dates aside; a sentence ending in a figure and a full
+    stop ("... the meetings held January 2 and 10, 2024.") is a title."""
+    if title.rstrip().endswith(".") and re.search(r"[a-z]{3}", title):
+        return False
     return bool(FIGURES_AT_END.search(MONTH_DAY_YEAR.sub(" ", DAY_MONTH_YEAR.sub(" ", title))))
 
 

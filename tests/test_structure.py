@@ -32,20 +32,38 @@ def test_structure_as_printed(name, count):
     assert [[m.number, m.title, m.vote, m.resolution[:40]] for m in parsed.minutes] == want["resolutions"]
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(EXPECTED) if EXPECTED[n]["doc_type"] == "agenda"])
-def test_every_agenda_chunk_carries_the_item_printed_in_it_or_the_one_it_continues(name, count):
-    from ingest.pipeline import parse_paper
-
-    parsed = parse_paper(FIXTURES / "papers" / name, count)
+def _assert_chunks_carry_their_items(parsed) -> None:
     current = None
     for chunk in parsed.chunks:
         text = " ".join(chunk.text.split())
         printed = [i.number for i in parsed.items if f"{i.number}. {i.title[:30]}" in text
-                   or f"{i.number}.  {i.title[:30]}" in chunk.text]
+                   or f"{i.number} {i.title[:30]}" in text]  # "9 Resolution: ..." prints no full stop
         expected = printed[0] if printed else current
         if expected is not None:
             assert chunk.item == expected, (chunk.item, text[:80])
         current = printed[-1] if printed else current
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(EXPECTED) if EXPECTED[n]["doc_type"] == "agenda"])
+def test_every_agenda_chunk_carries_the_item_printed_in_it_or_the_one_it_continues(name, count):
+    from ingest.pipeline import parse_paper
+
+    _assert_chunks_carry_their_items(parse_paper(FIXTURES / "papers" / name, count))
+
+
+SHARED_AGENDAS = sorted((Path(__file__).resolve().parents[2] / "shared" / "realdocs2").glob("*agenda*.pdf"))
+
+
+@pytest.mark.skipif(not SHARED_AGENDAS, reason="shared/realdocs2 not present")
+@pytest.mark.parametrize("path", SHARED_AGENDAS, ids=lambda p: p.name)
+def test_every_shared_agenda_numbers_its_items_in_order_and_chunks_carry_them(path, count):
+    from ingest.pipeline import parse_paper
+
+    parsed = parse_paper(path, count)
+    numbers = [int(i.number) for i in parsed.items if i.number.isdigit()]
+    assert numbers and numbers == list(range(1, len(numbers) + 1)), numbers
+    assert all(i.title and not i.title[0].islower() for i in parsed.items), [i.title[:40] for i in parsed.items]
+    _assert_chunks_carry_their_items(parsed)
 
 
 def test_specific_facts():

@@ -76,3 +76,9 @@ def test_a_long_quote_is_led_by_the_run_that_answers():
     run = focus(text, q, cover)
     assert run.startswith("…") and "Acme Bank, as Underwriter" in run
     assert focus("A short resolution.", q, cover) == ""
+
+
+def test_a_title_ending_in_a_date_and_a_full_stop_is_not_a_table_row():
+    text = ("1. Disclosure of pecuniary interest.\n\n2. Committee Reports.\n\n"
+            "3. Resolution: Adopt the minutes of the meetings held January 2 and 10, 2024.\n\n4. Adjournment.\n")
+    assert [n for n, _ in _items(text)] == ["1", "2", "3", "4"]
