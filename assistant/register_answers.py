@@ -24,6 +24,12 @@ DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+c
                            r"(?:decided|agreed|resolved)(?:\s+(?:about|on))?\b|\b(?:all|every|list)\s+(?:the\s+)?"
                            r"decisions\s+(?:about|on)\b|\bdecisions\s+(?:about|on)\b", re.I)
 
+MOVERS = re.compile(r"^(?:[A-Z]\.\s*){1,2}[A-Z][\w'’-]+(?:\s*(?:,|and|&)\s*(?:[A-Z]\.\s*){1,2}[A-Z][\w'’-]+)*\s*:?$")
+# the business of running a meeting, which every meeting resolves again: no matter to trace across meetings
+PROCEDURAL = re.compile(r"\bminutes\b.{0,80}\b(?:adopted|approved|confirmed|received|signed)\b|\badjourn|"
+                        r"\bresume\b|\b(?:go|move|moved)\s+into\b.{0,20}\bsession\b|\bclosed\s+(?:session|meeting)\b|"
+                        r"\bconfirm(?:s|ing)?\s+(?:the\s+)?proceedings\b|\bagenda\b.{0,30}\b(?:adopted|approved)\b",
+                        re.I)
 # "which items on the agenda are about X", "where on the agenda is X", "which pages hold X": the agenda register
 ITEM_ASKED = re.compile(r"\bwhich items?\b|\bitems?\s+(?:on|in|of)\b|\bwhere\s+(?:on|in)\s+(?:the|this|that)\b[^?]*"
                         r"\b(?:agenda|pack|papers)\b|\bwhich pages?\b", re.I)
@@ -172,10 +178,14 @@ class RegisterAnswers:
         """Other resolutions of the same committee on the same matter, so the answer says which one is current;
         the latest LINEAGE_LINES (assistant/tuning.py) of them (a matter that returns every year would otherwise fill the answer)."""
         committee_filters = replace(filters, committee=filters.committee or row.committee)
-        events = [e for e in registers.lineage(self.registry, row.title, committee_filters, threshold=T.LINEAGE_MATCH)
+        # a resolution numbered by id is titled by its mover and seconder ("S. Kirkey, J. Scott"): its matter is
+        # in what it resolves
+        topic = re.split(r"[.:;]\s", operative_first(row.resolution), maxsplit=1)[0][:160] \
+            if MOVERS.match(row.title) or not row.title else row.title  # its first clause: the matter, not the detail
+        events = [e for e in registers.lineage(self.registry, topic, committee_filters, threshold=T.LINEAGE_MATCH)
                   if e.kind == "resolution"]
-        if len(events) < 2:
-            return
+        if len(events) < 2 or len(events) > T.ROUTINE_MATTER or PROCEDURAL.search(topic):
+            return  # alone, or business every meeting repeats ("the minutes be adopted", "we adjourn")
         others = [e for e in events if (e.doc_id, e.minute) != (row.doc_id, row.minute)]
         for e in others[-T.LINEAGE_LINES:]:
             p = self._passage_for(filters, e.doc_id, e.pages[0], e.pages[1], e.text, e.minute)
@@ -186,6 +196,18 @@ class RegisterAnswers:
             current = " This is the current decision." if e.current else ""
             lines.append(f"On the same matter, {when}: minute {e.minute} ({spoken(e.date)}): "
                          f"{e.text[:300]} [{n}]{current}")
+
+    def _later_decisions(self, passage: Passage, filters: Filters, cited: list[Passage]) -> list[str]:
+        """For a quoted resolution, the later ones on the same matter (a schedule amended, a decision varied),
+        cited after ``cited`` (which grows): a quote of a superseded decision must say it is not the last word."""
+        if not passage.minute:
+            return []
+        row = next((d for d in self.registry.decisions(filters, [passage.doc_id]) if d.minute == passage.minute), None)
+        if row is None or not row.resolution:
+            return []
+        lines: list[str] = []
+        self._lineage_lines(row, filters, lines, cited)
+        return [line for line in lines if line.startswith("On the same matter, later")]
 
     def _cite_action(self, row: ActionEntry, filters: Filters, lines: list[str], cited: list[Passage]) -> None:
         p = self._passage_for(filters, row.doc_id, row.pages[0], row.pages[1], row.comments or row.action)

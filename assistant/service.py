@@ -123,6 +123,11 @@ class Assistant(RegisterAnswers):
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
         chosen = self._one_version(question, top, chosen)
+        if chosen and not register_lines and not reply_line:
+            later = self._later_decisions(top[chosen[0].passage], filters, top)  # top grows by what they cite
+            citations = self._citations(top)
+        else:
+            later = []
         lead = [f"{reply_line} [1]"] if reply_line else list(register_lines)
         evidence = self._evidence(question, top, chosen, register_passages if register_lines else top[:1] if reply_line
                                   else [], lead)
@@ -131,6 +136,7 @@ class Assistant(RegisterAnswers):
         lines = lead + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not lead:
             lines[0] += self._version_note(top[chosen[0].passage])
+        lines[1:1] = later  # the decision that replaced the one quoted, right after it
         lines = self._answer_first(question, lines)
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
                         searched=self._searched(question, filters), evidence=evidence)

@@ -45,6 +45,7 @@ QUOTES = 4  # sentences an answer quotes, at most (QUOTES + 1 for a two-part que
 REGISTER_MATCH = 0.45  # share of the question's words a register row must hold to answer it; samples
 ACTION_RUNNER_UP = 0.9  # a second action is given when it scores this share of the first; samples
 LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
+ROUTINE_MATTER = 6  # a matter resolved more often than this is routine business: no lineage; not LOPO
 LINEAGE_MATCH = 0.75  # share of a minute's title words an earlier or later resolution must hold; samples
 ITEM_WORDS_MATCH = 0.3  # share of the question's words an agenda item must hold when no number is given; samples
 ITEMS_LISTED = 6  # items a "which items are about X" answer lists, at most

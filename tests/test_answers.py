@@ -48,6 +48,25 @@ Yes. The charges go on the website once the Council approves them in April.
 """
 
 
+SCHEDULE = """MINUTES
+LAKESIDE PARISH COUNCIL
+A regular meeting of the Lakeside Parish Council was held on Tuesday, {date}.
+
+R{rid1} A. Moss, B. Lane:
+THAT the minutes of the previous meeting be adopted as published. Carried.
+
+R{rid2} B. Lane, C. Hart:
+{text}
+Carried.
+"""
+FIRST = SCHEDULE.format(date="October 14, 2025", rid1="2025-101", rid2="2025-102", text=(
+    "THAT the 2026 Hall Committee Meeting Schedule will be as follows: January 13, 2026 February 24, 2026 "
+    "March 10, 2026."))
+AMENDED = SCHEDULE.format(date="December 9, 2025", rid1="2025-140", rid2="2025-141", text=(
+    "THAT we amend the 2026 Hall Committee Meeting Schedule, as follows: January 13, 2026 February 17, 2026 "
+    "March 10, 2026."))
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
     from assistant.service import Assistant
@@ -61,6 +80,8 @@ def assistant(tmp_path_factory, embedder):
     (folder / "lakeside-parish-council-2025-01-14-budget-2025-draft.txt").write_text(DRAFT)
     (folder / "lakeside-parish-council-2025-02-11-budget-2025-final.txt").write_text(FINAL)
     (folder / "lakeside-parish-council-2025-02-11-questions.txt").write_text(QUESTIONS)
+    (folder / "lakeside-parish-council-2025-10-14-minutes.txt").write_text(FIRST)
+    (folder / "lakeside-parish-council-2025-12-09-minutes.txt").write_text(AMENDED)
     settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
     library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
     assert library.ingest([folder]).ok
@@ -106,9 +127,17 @@ def test_a_printed_question_is_answered_with_the_reply_printed_after_it(assistan
     assert "Thank you for the question" not in answer.answer and "hall booking" not in answer.answer
 
 
+def test_a_quoted_resolution_is_followed_by_the_later_one_that_amended_it(assistant):
+    answer = assistant.ask("Which dates did the council set in October 2025 for the 2026 Hall Committee meetings?")
+    assert not answer.abstained
+    assert "On the same matter, later: minute R2025-141 (9 December 2025): THAT we amend the 2026 Hall Committee " \
+           "Meeting Schedule" in answer.answer
+    assert "R2025-140" not in answer.answer  # adopting the minutes is no matter to trace
+
+
 def test_a_question_about_a_meeting_after_the_library_ends_is_an_abstention(assistant):
     answer = assistant.ask("Who did the township council elect as mayor in June 2027?")
-    assert answer.abstained and "The library's papers end with the meeting of 11 February 2025." in answer.answer
+    assert answer.abstained and "The library's papers end with the meeting of 9 December 2025." in answer.answer
 
 
 def test_the_current_version_answers_and_says_which_it_is(assistant):
