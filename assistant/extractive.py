@@ -17,7 +17,7 @@ from assistant.models import Passage
 from assistant.query import Question
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
-from ingest.units import TABULAR, split_units
+from ingest.units import split_units, tabular
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
@@ -58,7 +58,7 @@ def answers_money(question: str, text: str) -> bool:
 
 
 def is_table_row(text: str) -> bool:
-    return bool(TABULAR.search(text))
+    return tabular(text)
 
 
 def is_heading(text: str) -> bool:

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import re
 
-TABULAR = re.compile(r"(?:-?[\d,.]+%?\s+){2,}-?[\d,.]+%?\s*$")
+_CELL = r"(?:\([-–]?[$£€]?\d[\d,.]*[$£€]?\)|[-–]?[$£€]?\d[\d,.]*[kKmM]?[$£€]?%?|[-–][$£€]?|[$£€][-–])"  # 1,234.56 £528 42,004.71$ (1,234) -$ 3%
+_AMOUNT = r"(?:\(?[-–]?[$£€]?\d{1,3}(?:,\d{3})+(?:\.\d+)?[$£€]?\)?|[-–]?[$£€]?\d+\.\d{2}[$£€]?|[$£€]\d[\d,.]*|\d[\d,.]*[$£€%])"
+# a table row: a label, then three or more cells, or two when one is plainly an amount ("Audit Fees 25,440.00$ 26,250.00$")
+TABULAR = re.compile(rf"(?:(?:{_CELL}\s+){{2,}}{_CELL}|(?:{_CELL}\s+)*{_AMOUNT}(?:\s+{_CELL})*\s+{_CELL}|"
+                     rf"{_CELL}\s+{_AMOUNT})\s*$")
 BULLET = re.compile(r"^\s*(?:[-•*o\uf0b7]\s|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d+(?:\.\d+)+\.?\s|\d+[.)]\s)\s*")
 FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
+PAGE_RANGE_END = re.compile(r"(?<![\d,.$£€])\d{1,4}\s*[-–]\s*\d{1,4}\s*$")  # a front sheet's "Finance Report 25 - 70"
+
+
+def tabular(line: str) -> bool:
+    """Whether a line ends in a table row's cells (a front sheet's page range is not one)."""
+    m = PAGE_RANGE_END.search(line)
+    return bool(TABULAR.search(line[:m.start()] if m else line))
 # a full stop that ends an initial or an abbreviation, not a sentence: "J.R. Smith", "Mr. Jones", "No. 480"
 ABBREVIATION = re.compile(r"(?:^|[\s(.])(?:[A-Z]|Mr|Mrs|Ms|Dr|Cllr|Sr|Jr|St|No|Nos|Co|Inc|Ltd|Corp|Ord|Res|Sec|"
                           r"vs|approx|e\.g|i\.e)\.$")
@@ -57,7 +68,7 @@ def split_units(text: str) -> list[str]:
             flush()
             units.append(re.sub(r"\s+", " ", stripped))
             continue
-        if TABULAR.search(stripped) and len(stripped) < 160 and not stripped.endswith("."):
+        if tabular(stripped) and len(stripped) < 160 and not stripped.endswith("."):
             flush()
             units.append(re.sub(r"\s+", " ", stripped))
             continue
