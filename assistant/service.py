@@ -216,8 +216,10 @@ class Assistant(RegisterAnswers):
             return False, False
         head = question.measure  # what is counted ("weekly rent", "flats") stands beside the figure
         months = {m for _, m in question.months}  # a figure "in August 2019": a passage about, or of, August
+        # words no quoted passage holds ("set aside", "running") cannot be asked to stand beside the figure
+        held = [t for t in terms if any(t in stems_of(f"{p.about} {p.text}") for _, p in quotes)] or terms
         for text, p in with_figure:
-            if cover(terms, f"{p.about} {text}") < T.FIGURE_COVERAGE:
+            if cover(held, f"{p.about} {text}") < T.FIGURE_COVERAGE:
                 continue
             if head and not head & stems_of(self._figure_context(p, text)):
                 continue

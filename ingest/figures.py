@@ -13,8 +13,9 @@ DATE_LIKE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}[a-z]*\.?"
 FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|k\b|m\b)|\b\d{1,3}(?:,\d{3})+\b|"
                     r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
 PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)
-MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b", re.I)
-MONEY_OR_SHARE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")  # what a key figure of a report is
+# a sum of money: "£6.51m", "$3,200,000", "€40k", and the currency after the amount ("12,000.00$", "12 000 €")
+MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b|\d[\d,.]*\s?[£$€]", re.I)
+MONEY_OR_SHARE = re.compile(r"[£$€]\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")  # what a key figure of a report is
 
 
 def figures(text: str) -> set[str]:

@@ -82,3 +82,13 @@ def test_a_title_ending_in_a_date_and_a_full_stop_is_not_a_table_row():
     text = ("1. Disclosure of pecuniary interest.\n\n2. Committee Reports.\n\n"
             "3. Resolution: Adopt the minutes of the meetings held January 2 and 10, 2024.\n\n4. Adjournment.\n")
     assert [n for n, _ in _items(text)] == ["1", "2", "3", "4"]
+
+
+def test_a_sum_of_money_in_any_currency_either_side_of_the_amount():
+    from ingest.figures import MONEY, MONEY_OR_SHARE
+
+    for said in ("£6.51m", "$3,200,000", "€40k", "12,000.00$", "12 000 €", "2.5 million"):
+        assert MONEY.search(said), said
+    for said in ("item 12", "page 4", "2025"):
+        assert not MONEY.search(said), said
+    assert MONEY_OR_SHARE.search("a levy of $1,200").group() == "$1,200"
