@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -164,7 +165,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         key = re.sub(r"\W+", " ", u.text).lower()
         if (u.passage, u.position) in taken or any(key[:120] in s for s in skip_norm):  # a register line says it
             continue
-        if FURNITURE.search(u.text) or any(key in re.sub(r"\W+", " ", c.text).lower() for c in chosen):
+        if FURNITURE.search(u.text) or repeats(u.text, chosen):
             continue  # page furniture, or what an earlier quote already says
         chosen.append(u)
         taken.add((u.passage, u.position))
@@ -189,6 +190,22 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
     kept = [c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)]
     return sorted(kept, key=lambda u: -u.score)
+
+
+def repeats(text: str, quotes: list[Unit]) -> bool:
+    """Whether most of ``text`` is already quoted: one sentence printed twice with different table cells or
+    bullets before it ("53.0 40 Jun In June the number … fell to 701" beside "• The number … In June …")."""
+    mine = _norm(text).split()
+    for other in quotes:
+        theirs = _norm(other.text).split()
+        block = SequenceMatcher(None, mine, theirs, autojunk=False).find_longest_match(0, len(mine), 0, len(theirs))
+        # the run is a sentence or more, and what is left of ``text`` a lead-in before it (a title ahead of
+        # the same words, "Cabinet Reconsideration of Decision 24/00093 …", is not a repeat)
+        ends = block.a + block.size >= len(mine) - 1
+        if block.size >= T.REPEATED_RUN and (ends and block.size >= T.REPEATED_SHARE * len(mine)
+                                             or block.size >= 0.9 * len(mine)):
+            return True
+    return False
 
 
 def _norm(text: str) -> str:

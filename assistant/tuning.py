@@ -39,6 +39,8 @@ SHORTLIST = 4  # best sentences the model then reads on their own (speed)
 LONG_QUOTE = 300  # a first line longer than this (characters) is preceded by the run of it that answers; not LOPO
 FOCUS_WORDS = 36  # ... a run of this many words
 FOCUS_SNAP = 8  # ... begun up to this many words earlier where a clause starts there
+REPEATED_SHARE = 0.6  # a quote whose end, this share of it, is already quoted is not quoted again; not LOPO
+REPEATED_RUN = 15  # ... when that run is this many words at least (a sentence, not a shared name)
 QUOTES = 4  # sentences an answer quotes, at most (QUOTES + 1 for a two-part question); samples
 
 # ---- answers from the registers (assistant/register_answers.py, assistant/registers.py) ---------------------

@@ -92,3 +92,19 @@ def test_a_sum_of_money_in_any_currency_either_side_of_the_amount():
     for said in ("item 12", "page 4", "2025"):
         assert not MONEY.search(said), said
     assert MONEY_OR_SHARE.search("a levy of $1,200").group() == "$1,200"
+
+
+def test_a_sentence_printed_twice_behind_different_cells_is_quoted_once():
+    from assistant.extractive import Unit, repeats
+
+    said = Unit("53.0 40 52.2 Jun Off Target 44.9 62 In June the number of Looked After Children fell to 701 "
+                "from 712. This figure includes 57 UASC, 8% of the current LAC population.", 0, 0)
+    again = ("• The number of Looked After Children per 10,000 children In June the number of Looked After "
+             "Children fell to 701 from 712. This figure includes 57 UASC, 8% of the current LAC population.")
+    titled = ("Cabinet Reconsideration of Decision 24/00093 - Future of Commissioned Services at Seashells and "
+              "Millmead Family Hubs (Pages 101 - 104)")
+    called = Unit("At the Scrutiny Committee held on 29th January 2025, Members considered the call-in of Decision "
+                  "- 24/00093 - Future of Commissioned Services at Seashells and Millmead Family Hubs.", 0, 1)
+    assert repeats(again, [said])
+    assert not repeats(titled, [called])  # the same title words after a new lead-in: what was done next
+    assert not repeats("2026 Municipal Election -$ 12,000.00$", [Unit("Municipal Election $5,000 $3,500", 0, 2)])
