@@ -231,7 +231,10 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
             value += T.KIND_BONUS
         return value - 0.0005 * start  # ties go to the earlier run
 
-    best = max(range(0, len(words) - width + 1), key=score)
+    starts = range(0, len(words) - width + 1)
+    if question.asks_figure:  # "how big is …": a run without a figure it did not state cannot answer it
+        starts = [s for s in starts if new_figures(" ".join(words[s:s + width]), question.search_text)] or starts
+    best = max(starts, key=score)
     end = min(len(words), best + width)
     for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):  # the run keeps its end
         if back == 0 or words[back - 1].endswith((".", ";", ":")):

@@ -137,10 +137,11 @@ class RegisterAnswers:
                 continue
             n = _cite(cited, p)
             status = row.status_text
-            lines.append(f"Action from minute {row.minute} ({row.report_title}, meeting of "
-                         f"{spoken(row.meeting_date)}): {row.action} Officer: {row.owner or 'not named'}. "
-                         f"Status: {status}. Latest comment ({spoken(row.log_date)} log): "
-                         f"{row.comments or 'none'} [{n}]")
+            # what was to be done, by whom and where it stands first; where the action came from after
+            lines.append(f"{row.action} Officer: {row.owner or 'not named'}. Latest comment "
+                         f"({spoken(row.log_date)} log): {_sentence(row.comments or 'none')} Status: {status}. "
+                         f"(Action from minute {row.minute}, {row.report_title}, meeting of "
+                         f"{spoken(row.meeting_date)}) [{n}]")
 
     def _register_lists(self, question: Question, filters: Filters, lines: list[str], cited: list[Passage]) -> bool:
         """Questions that ask for a list ("which actions are still open?", "what actions does Stephen
@@ -364,3 +365,9 @@ class RegisterAnswers:
         ids = self.registry.chunk_ids_in_pages(doc_id, page, page, filters)[:1]
         found = self.registry.chunks_by_id(ids)
         return replace(found[ids[0]], score=1.0) if found else None
+
+
+def _sentence(text: str) -> str:
+    """A comment as a sentence, ending in a full stop."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."

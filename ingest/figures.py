@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.dates import MONTH_NAME
+from ingest.words import NUMBER_WORDS
 
 # anything that reads as a number in a sentence, money first
 NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
@@ -18,12 +19,19 @@ MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b|\d[\d,.]*\s
 MONEY_OR_SHARE = re.compile(r"[£$€]\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")  # what a key figure of a report is
 
 
+# a reference to a part of the papers, not a figure: "item 5", "pages 101 - 104", "minute 98", "Table 5.5"
+REFERENCE = re.compile(r"\b(?:items?|pages?|pp?\.|paragraphs?|paras?\.?|minutes?|appendix|appendices|sections?|"
+                       r"tables?|no\.)\s*\d+(?:\.\d+)*[a-z]?(?:\s*(?:-|–|to|and)\s*\d+(?:\.\d+)*[a-z]?)?\b", re.I)
+
+
 def figures(text: str) -> set[str]:
-    """Figures in a text (amounts, percentages, counts); dates, years and paragraph numbers left out."""
-    text = DATE_LIKE.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
+    """Figures in a text (amounts, percentages, counts); dates, years, paragraph numbers and references to
+    items, pages or minutes left out."""
+    text = REFERENCE.sub(" ", DATE_LIKE.sub(" ", PARAGRAPH_NUMBER.sub(" ", text)))
     return {re.sub(r"[\s£,]", "", m.group(0)).lower().rstrip(".") for m in FIGURE.finditer(text)}
 
 
 def new_figures(text: str, question: str) -> set[str]:
-    """Figures in ``text`` that the question did not already state."""
-    return figures(text) - figures(question)
+    """Figures in ``text`` that the question did not already state, in digits or words ("ten-year")."""
+    stated = figures(question) | {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", question.lower()) if w in NUMBER_WORDS}
+    return figures(text) - stated

@@ -71,6 +71,12 @@ def stem(word: str) -> str:
     return porter_stem(word.lower()) if not word[0].isdigit() else word
 
 
+# a number written as a word is the figure printed elsewhere ("ten-year" and "10-year", "two options" and "2
+# options"); "one" is left as it is, for it is as often a pronoun ("one of the reports")
+NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(),
+                                                start=2)} | {"twenty": "20", "fifty": "50", "hundred": "100"}
+
+
 def tokens(text: str) -> list[str]:
     out = []
     for w in WORD.findall(text):
@@ -79,5 +85,5 @@ def tokens(text: str) -> list[str]:
             w = w[:-2]
         for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
             if part and part not in STOPWORDS:
-                out.append(part)
+                out.append(NUMBER_WORDS.get(part, part))
     return out

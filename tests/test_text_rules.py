@@ -108,3 +108,34 @@ def test_a_sentence_printed_twice_behind_different_cells_is_quoted_once():
     assert repeats(again, [said])
     assert not repeats(titled, [called])  # the same title words after a new lead-in: what was done next
     assert not repeats("2026 Municipal Election -$ 12,000.00$", [Unit("Municipal Election $5,000 $3,500", 0, 2)])
+
+
+def test_a_number_written_as_a_word_is_the_figure():
+    from assistant.terms import content_terms, stems_of
+
+    assert "10" in content_terms("the ten-year capital forecast") and "10" in stems_of("the 10-year programme")
+    assert "one" in tokens_of("one of the reports")  # "one" is as often a pronoun
+
+
+def tokens_of(text):
+    from ingest.words import tokens
+
+    return tokens(text)
+
+
+def test_a_figure_question_is_led_by_a_run_holding_a_figure():
+    text = ("RESOLVED that the Council, having given due regard to the report of the Section 151 officer on the "
+            "robustness of the estimates and the adequacy of the reserves, published for consideration as item 5 "
+            "of this meeting, and to the equality impact assessments of the proposals set out in the final draft "
+            "budget report, agrees the following: the 10-year "
+            "capital programme and investment proposals of £1,419m over the years to 2034-35 together with the "
+            "necessary funding and subject to approval to spend arrangements; the directorate capital programmes "
+            "as set out in appendices A and B of the final draft budget report published in February; the "
+            "revenue budget proposals and the medium term financial plan set out in the appendices of that report.")
+    q = parse_question("How big is the ten-year capital programme approved at the February budget meeting, "
+                       "and how did the final vote go?")
+
+    def cover(terms, run):
+        return sum(t in run.lower() for t in terms) / len(terms)
+
+    assert "£1,419m" in focus(text, q, cover, width=20)
