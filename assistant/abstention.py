@@ -60,9 +60,11 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     the one its first line (``lead``) comes from, which must be of the asked meeting, body and kind."""
     shown = quoted[:1] or passages[:1]
     window = question.date_window()
-    date_missing = bool(window) and not any(p.meeting_date and window[0] <= p.meeting_date <= window[1]
+    date_missing = bool(window) and not any(not p.meeting_date or window[0] <= p.meeting_date <= window[1]
                                             for p in shown)
-    body_missing = bool(question.committee) and not any(question.of_body(p.committee) for p in shown)
+    # a paper that names no body (or no date) cannot be of another one: unknown is not a mismatch
+    body_missing = bool(question.committee) and not any(not p.committee or question.of_body(p.committee)
+                                                        for p in shown)
     held = [d.meeting_date for d in documents if d.meeting_date]
     undated = len(held) < len(documents)  # an undated paper may be of any time
     beyond = bool(window and held) and not undated and window[0] > max(held)

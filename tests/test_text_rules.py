@@ -139,3 +139,19 @@ def test_a_figure_question_is_led_by_a_run_holding_a_figure():
         return sum(t in run.lower() for t in terms) / len(terms)
 
     assert "£1,419m" in focus(text, q, cover, width=20)
+
+
+def test_a_paper_naming_no_body_or_date_is_not_of_another_one():
+    from assistant.abstention import gather
+    from ingest.records import Passage
+
+    def passage(committee, day):
+        return Passage("c", "d", "The budget slides.", "slides.pdf", "slides.pdf", committee, day, "presentation",
+                       None, "", None, 1, 1)
+
+    q = parse_question("What did the Adults Committee hear in September 2018 about the budget?", ["Adults Committee"])
+    unknown = gather(q, [passage("", None)], [passage("", None)], 0.8, False, (True, True), [])
+    assert not unknown.body_missing and not unknown.date_missing
+    other = gather(q, [passage("Cabinet", "2019-01-10")], [passage("Cabinet", "2019-01-10")], 0.8, False,
+                   (True, True), [])
+    assert other.body_missing and other.date_missing
