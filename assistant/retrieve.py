@@ -213,3 +213,14 @@ def content_terms_raw(text: str) -> list[str]:
     from ingest.words import tokens
 
     return tokens(text)
+
+
+def spread(passages: list[Passage], per_paper: int = T.PER_PAPER) -> list[Passage]:
+    """The ranking with at most ``per_paper`` passages of one paper ahead of the others' next best: five
+    chunks of last year's audit report do not crowd out this year's."""
+    held: dict[str, int] = {}
+    first, rest = [], []
+    for p in passages:
+        held[p.doc_id] = held.get(p.doc_id, 0) + 1
+        (first if held[p.doc_id] <= per_paper else rest).append(p)
+    return first + rest

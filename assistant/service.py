@@ -19,7 +19,7 @@ from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, intent_of, parse_question
 from assistant.register_answers import RegisterAnswers
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import HybridRetriever, spread
 from assistant.terms import stems_of
 from committee.settings import Settings
 from index.filters import Filters
@@ -100,6 +100,7 @@ class Assistant(RegisterAnswers):
         register_lines, register_passages = self._from_registers(question, filters, passages)
         listed = bool(register_lines) and register_lines[0][:1].isdigit() or \
             bool(register_lines) and register_lines[0].startswith("No ")
+        passages = spread(passages)  # the cited passages come from more than one paper where they can
         top = [self._completed(p, filters) for p in _unique(register_passages + passages)[:max(k, len(register_passages))]]
         reply = None if register_lines else self._reply(question, top, filters)
         if reply is not None:  # the search found a printed question: the reply printed after it answers

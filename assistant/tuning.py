@@ -18,6 +18,7 @@ DATE_MATCH = 0.3  # ... of a meeting in the month or year it names; samples
 BODY_MATCH = 0.2  # ... of the body it names; samples
 KIND_MATCH = 1.0  # ... of the kind of paper it names ("the slides"); one value for every kind, LOPO (2026-12-03)
 SUPERSEDED = 0.3  # taken off the boost of a paper a later version replaces, unless a version or its year is asked; 0.5 cost dev_real2 a question
+PER_PAPER = 3  # passages of one paper ranked ahead of other papers' next best; LOPO: 2 cost Kent evidence, 3 no set
 COMMON_SHARE = 0.1  # a word in more than this share of chunks is left out of the FTS query ...
 MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)

@@ -155,3 +155,12 @@ def test_a_paper_naming_no_body_or_date_is_not_of_another_one():
     other = gather(q, [passage("Cabinet", "2019-01-10")], [passage("Cabinet", "2019-01-10")], 0.8, False,
                    (True, True), [])
     assert other.body_missing and other.date_missing
+
+
+def test_one_paper_does_not_crowd_out_the_others():
+    from assistant.retrieve import spread
+    from ingest.records import Passage
+
+    ranked = [Passage(f"c{n}", doc, "", "", "", "", None, "", None, "", None, 1, 1)
+              for n, doc in enumerate(["old", "old", "old", "old", "old", "new"])]
+    assert [p.chunk_id for p in spread(ranked, 3)] == ["c0", "c1", "c2", "c5", "c3", "c4"]
