@@ -18,6 +18,8 @@ from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import split_units
 
+CURRENT = "This is the current decision."  # said of the latest resolution on a matter
+
 ACTION_LIST = re.compile(r"\b(?:which|what|list|all|any)\b[^?]{0,40}\bactions\b(?!\s+(?:on|about)\b)|"
                          r"\bactions\s+(?:does|do|has|have|are|is)\b", re.I)
 DECISION_LIST = re.compile(r"\bwhat\s+(?:have|has)\s+(?:we|they|the\s+\w+(?:\s+committee)?)\s+"
@@ -194,7 +196,7 @@ class RegisterAnswers:
                 continue
             n = _cite(cited, p)
             when = "later" if (e.date or "") > (row.meeting_date or "") else "earlier"
-            current = " This is the current decision." if e.current else ""
+            current = f" {CURRENT}" if e.current else ""
             lines.append(f"On the same matter, {when}: minute {e.minute} ({spoken(e.date)}): "
                          f"{e.text[:300]} [{n}]{current}")
 

@@ -18,7 +18,7 @@ from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, intent_of, parse_question
-from assistant.register_answers import RegisterAnswers
+from assistant.register_answers import CURRENT, RegisterAnswers
 from assistant.retrieve import HybridRetriever, spread
 from assistant.terms import stems_of
 from committee.settings import Settings
@@ -137,7 +137,8 @@ class Assistant(RegisterAnswers):
         lines = lead + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not lead:
             lines[0] += self._version_note(top[chosen[0].passage])
-        lines[1:1] = later  # the decision that replaced the one quoted, right after it
+        lines[1:1] = later  # the decision that replaced the one quoted, right after it ...
+        lines = current_first(lines, question, top[chosen[0].passage].meeting_date if later else None)
         lines = self._answer_first(question, lines)
         answer = Answer(question=text, answer="\n".join(lines), abstained=False, citations=citations,
                         searched=self._searched(question, filters), evidence=evidence)
@@ -283,6 +284,16 @@ class _Draft:
     prompt: str
     filters: Filters
     question: Question
+
+
+def current_first(lines: list[str], question: Question, quoted_when: str | None) -> list[str]:
+    """The current decision on the quoted one's matter leads, unless the question asks for another: an
+    earlier version, or the meeting the quoted one was made at (``quoted_when``)."""
+    current = next((line for line in lines[1:] if line.endswith(CURRENT)), None)
+    window = question.date_window()
+    if current is None or question.asks_version or (window and quoted_when and window[0] <= quoted_when <= window[1]):
+        return lines
+    return [current] + [line for line in lines if line is not current]
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

@@ -164,3 +164,17 @@ def test_one_paper_does_not_crowd_out_the_others():
     ranked = [Passage(f"c{n}", doc, "", "", "", "", None, "", None, "", None, 1, 1)
               for n, doc in enumerate(["old", "old", "old", "old", "old", "new"])]
     assert [p.chunk_id for p in spread(ranked, 3)] == ["c0", "c1", "c2", "c5", "c3", "c4"]
+
+
+def test_the_current_decision_leads_unless_another_is_asked_for():
+    from assistant.service import current_first
+
+    lines = ["R2025-192: THAT the 2026 schedule be February 10 and 24. [1]",
+             "On the same matter, later: minute R2025-238 (16 December 2025): THAT we amend the 2026 schedule: "
+             "February 3 and 17. [2] This is the current decision."]
+    asked = parse_question("Is the second February council meeting still on February 24?")
+    assert current_first(lines, asked, "2025-10-21") == lines[::-1]
+    then = parse_question("Which dates did the council set in October 2025 for its 2026 meetings?")
+    assert current_first(lines, then, "2025-10-21") == lines
+    draft = parse_question("What did the original schedule say?")
+    assert current_first(lines, draft, "2025-10-21") == lines
