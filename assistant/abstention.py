@@ -67,7 +67,10 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
                                                         for p in shown)
     held = [d.meeting_date for d in documents if d.meeting_date]
     undated = len(held) < len(documents)  # an undated paper may be of any time
-    beyond = bool(window and held) and not undated and window[0] > max(held)
+    # a year alone may be what a paper is about, not when it met: the 2026 budget is set in 2025
+    start = "" if not window else window[0] if question.exact_dates or question.months else \
+        f"{int(window[0][:4]) - 1}-01-01"
+    beyond = bool(start and held) and not undated and start > max(held)
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
     asks_decision = not question.asks_recommendation and (question.intent == "resolution" or bool(
         YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))

@@ -178,3 +178,18 @@ def test_the_current_decision_leads_unless_another_is_asked_for():
     assert current_first(lines, then, "2025-10-21") == lines
     draft = parse_question("What did the original schedule say?")
     assert current_first(lines, draft, "2025-10-21") == lines
+
+
+def test_a_year_alone_is_not_beyond_a_library_that_ends_the_year_before():
+    from assistant.abstention import gather
+    from ingest.records import Document, Passage
+
+    held = [Document("d", "m.pdf", "m.pdf", "h", "minutes", "", "Council", "2025-12-09", "", 1, False, 0.0)]
+    p = Passage("c", "d", "THAT we adopt the 2026 schedule.", "m.pdf", "m.pdf", "Council", "2025-12-09", "minutes",
+                None, "", "R1", 1, 1)
+    plan = gather(parse_question("What is the 2026 meeting schedule?"), [p], [p], 0.8, True, (True, True), held)
+    assert not plan.beyond_library
+    later = gather(parse_question("Who was elected mayor in June 2026?"), [p], [p], 0.8, True, (True, True), held)
+    assert later.beyond_library
+    assert not gather(parse_question("What is the meeting schedule?"), [p], [p], 0.8, True, (True, True),
+                      held).beyond_library
