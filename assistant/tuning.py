@@ -3,19 +3,21 @@
 "LOPO" means checked leave-one-publisher-out on the three dev sets (../shared/eval: Cambridgeshire, Kent,
 Nipissing/Omaha/Chicago): the value was fitted on two sets and the third did not drop. "Samples" means it was
 set on the Cambridgeshire samples alone and has not yet been checked that way; those are the first to revisit
-when a new publisher's papers answer badly. The abstention model's coefficients are data, in
+when a new publisher's papers answer badly. "Swept" means bench/sweep_tuning.py tried half and one and a half
+times the value on all three sets and none raised a set by more than one question without lowering
+another (bench/results/tuning-sweep.md). The abstention model's coefficients are data, in
 abstention_model.json, fitted by bench/fit_abstention.py (LOPO).
 """
 
 # ---- retrieval (assistant/retrieve.py) -------------------------------------------------------------------
 RRF_K = 60  # reciprocal-rank fusion constant, the usual value from Cormack et al.; samples
 FUSED_SCALE = 60  # fused rank score times this is on the scale of coverage (0-1); samples
-COVERAGE_WEIGHT = 0.6  # a passage's share of the question's words, added to its fused score; samples
-COSINE_WEIGHT = 0.4  # its cosine to the question, added too; samples
-ITEM_MATCH = 0.5  # boost for a passage of the agenda item the question names; samples
+COVERAGE_WEIGHT = 0.6  # a passage's share of the question's words, added to its fused score; samples, swept
+COSINE_WEIGHT = 0.4  # its cosine to the question, added too; samples, swept
+ITEM_MATCH = 0.5  # boost for a passage of the agenda item the question names; samples, swept
 MINUTE_MATCH = 1.0  # ... of the minute it names; samples
-DATE_MATCH = 0.3  # ... of a meeting in the month or year it names; samples
-BODY_MATCH = 0.2  # ... of the body it names; samples
+DATE_MATCH = 0.3  # ... of a meeting in the month or year it names; samples, swept
+BODY_MATCH = 0.2  # ... of the body it names; samples, swept
 KIND_MATCH = 1.0  # ... of the kind of paper it names ("the slides"); one value for every kind, LOPO (2026-12-03)
 SUPERSEDED = 0.3  # taken off the boost of a paper a later version replaces, unless a version or its year is asked; 0.5 cost dev_real2 a question
 PER_PAPER = 3  # passages of one paper ranked ahead of other papers' next best; LOPO: 2 cost Kent evidence, 3 no set
@@ -24,17 +26,17 @@ MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)
 
 # ---- choosing sentences to quote (assistant/extractive.py) ---------------------------------------------------
-SIMILARITY_WEIGHT = 0.4  # a sentence's cosine to the question; samples
-LEXICAL_WEIGHT = 0.45  # its share of the question's words; samples
-CONTEXT_WEIGHT = 0.15  # its passage's share; samples
-KIND_BONUS = 0.08  # a sentence of the asked kind: a new figure, a resolution, a date; samples
-PLACE_TIME_BONUS = 0.1  # a venue for "where", a time for "what time"; samples
-WHO_BONUS = 0.3  # a name or contact line for "who"; samples
-HEADING_PENALTY = 0.12  # a heading alone; samples
-SHORT_PENALTY = 0.1  # a sentence under 25 characters; samples
-RANK_AGREEMENT = 0.1  # divided by 1 + the passage's rank: agree with retrieval; samples
-RUNNER_UP = 0.75  # quote a sentence scoring at least this share of the best; samples
-SECOND_PASSAGE = 0.6  # the best sentence of each of the two best passages is quoted above this share; samples
+SIMILARITY_WEIGHT = 0.4  # a sentence's cosine to the question; samples, swept
+LEXICAL_WEIGHT = 0.45  # its share of the question's words; samples, swept
+CONTEXT_WEIGHT = 0.15  # its passage's share; samples, swept
+KIND_BONUS = 0.08  # a sentence of the asked kind: a new figure, a resolution, a date; samples, swept
+PLACE_TIME_BONUS = 0.1  # a venue for "where", a time for "what time"; samples, swept
+WHO_BONUS = 0.3  # a name or contact line for "who"; samples, swept
+HEADING_PENALTY = 0.12  # a heading alone; samples, swept
+SHORT_PENALTY = 0.1  # a sentence under 25 characters; samples, swept
+RANK_AGREEMENT = 0.1  # divided by 1 + the passage's rank: agree with retrieval; samples, swept
+RUNNER_UP = 0.75  # quote a sentence scoring at least this share of the best; samples, swept
+SECOND_PASSAGE = 0.6  # the best sentence of each of the two best passages is quoted above this share; samples, swept
 SEMANTIC_UNITS = 32  # sentences without ingest vectors the model embeds per question, at most (speed)
 SHORTLIST = 4  # best sentences the model then reads on their own (speed)
 LONG_QUOTE = 300  # a first line longer than this (characters) is preceded by the run of it that answers; not LOPO
@@ -45,7 +47,7 @@ REPEATED_RUN = 15  # ... when that run is this many words at least (a sentence, 
 QUOTES = 4  # sentences an answer quotes, at most (QUOTES + 1 for a two-part question); samples
 
 # ---- answers from the registers (assistant/register_answers.py, assistant/registers.py) ---------------------
-REGISTER_MATCH = 0.45  # share of the question's words a register row must hold to answer it; samples
+REGISTER_MATCH = 0.45  # share of the question's words a register row must hold to answer it; samples, swept
 ACTION_RUNNER_UP = 0.9  # a second action is given when it scores this share of the first; samples
 LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
 ROUTINE_MATTER = 6  # a matter resolved more often than this is routine business: no lineage; not LOPO
@@ -58,4 +60,4 @@ TOPIC_MATCH = 0.6  # share of a topic's words (rare ones weigh more) a register 
 ACTION_MATCH = 0.5  # share of an action's words the same action in a later log holds; samples
 
 # ---- whether a figure answers (assistant/service.py) ----------------------------------------------------------
-FIGURE_COVERAGE = 0.45  # share of the question's words beside a figure of the asked measure; samples
+FIGURE_COVERAGE = 0.45  # share of the question's words beside a figure of the asked measure; samples, swept
