@@ -18,6 +18,10 @@ FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
+# a row of a plan by year ("2035 Replace Public Works Garage/Office … $4,000,000"), unless the line before runs on
+# into it ("… the budget set in\n2024 Council …")
+YEAR_ROW = re.compile(r"^(?:19|20)\d\d(?:\s+[A-Z*]|\s*$)")
+RUNS_ON = re.compile(r"(?:\b(?:in|of|for|to|from|since|and|by|the|until|during|before|after|on|at)|,)\s*$")
 PAGE_RANGE_END = re.compile(r"(?<![\d,.$£€])\d{1,4}\s*[-–]\s*\d{1,4}\s*$")  # a front sheet's "Finance Report 25 - 70"
 
 
@@ -73,7 +77,8 @@ def split_units(text: str) -> list[str]:
             units.append(re.sub(r"\s+", " ", stripped))
             continue
         ends = buffer and buffer[-1].rstrip().endswith((".", ":", "?")) and not ABBREVIATION.search(buffer[-1].rstrip())
-        if BULLET.match(stripped) or (ends and stripped[:1].isupper()):
+        row = YEAR_ROW.match(stripped) and not (buffer and RUNS_ON.search(buffer[-1]))
+        if BULLET.match(stripped) or row or (ends and stripped[:1].isupper()):
             flush()
         buffer.append(stripped)
     flush()

@@ -193,3 +193,13 @@ def test_a_year_alone_is_not_beyond_a_library_that_ends_the_year_before():
     assert later.beyond_library
     assert not gather(parse_question("What is the meeting schedule?"), [p], [p], 0.8, True, (True, True),
                       held).beyond_library
+
+
+def test_a_plan_by_year_is_read_a_row_a_year():
+    text = ("2033 Chipseal the last 1.5 of Ski Hill $200,000 Grant\n2035 Replace Public Works\nGarage/Office\n"
+            "If funding available**\n$4,000,000 Financing/Grant/Reserves\n2036\nFor Future Considerations:")
+    assert split_units(text) == ["2033 Chipseal the last 1.5 of Ski Hill $200,000 Grant",
+                                 "2035 Replace Public Works Garage/Office If funding available** $4,000,000 "
+                                 "Financing/Grant/Reserves", "2036 For Future Considerations:"]
+    assert split_units("The budget was set in\n2024 Council agreed to review it.") == [
+        "The budget was set in 2024 Council agreed to review it."]
