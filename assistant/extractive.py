@@ -18,7 +18,7 @@ from assistant.models import Passage
 from assistant.query import Question
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
-from ingest.units import split_units, tabular
+from ingest.units import YEAR_ROW, split_units, tabular
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
@@ -131,6 +131,12 @@ def _unit_score(question: Question, unit: Unit, sim: float, context: float) -> f
         score -= T.HEADING_PENALTY
     if len(unit.text) < 25:
         score -= T.SHORT_PENALTY
+    # a plan's row for another year than the one asked about ("the 2026 budget"; not "adopted in March 2026",
+    # a meeting's date, nor "when is it pencilled in", which asks for the row's year)
+    row_year = YEAR_ROW.match(unit.text)
+    bare_years = set(question.years) - {y for y, _ in question.months}
+    if row_year and bare_years and question.intent != "when" and int(row_year.group(1)) not in bare_years:
+        score -= T.OTHER_YEAR_ROW
     return score + T.RANK_AGREEMENT / (1 + unit.passage)  # agree with the passage ranking
 
 

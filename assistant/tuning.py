@@ -32,6 +32,7 @@ CONTEXT_WEIGHT = 0.15  # its passage's share; samples, swept
 KIND_BONUS = 0.08  # a sentence of the asked kind: a new figure, a resolution, a date; samples, swept
 PLACE_TIME_BONUS = 0.1  # a venue for "where", a time for "what time"; samples, swept
 WHO_BONUS = 0.3  # a name or contact line for "who"; samples, swept
+OTHER_YEAR_ROW = 0.1  # taken off a plan's row for another year than the asked one; 0.1 and 0.2 alike on all three
 HEADING_PENALTY = 0.12  # a heading alone; samples, swept
 SHORT_PENALTY = 0.1  # a sentence under 25 characters; samples, swept
 RANK_AGREEMENT = 0.1  # divided by 1 + the passage's rank: agree with retrieval; samples, swept

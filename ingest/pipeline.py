@@ -16,7 +16,7 @@ from ingest.agenda import parse_front_sheet, parse_numbered_agenda
 from ingest.bodies import find_body
 from ingest.chunker import Segment, chunk_segments
 from ingest.classify import classify, find_meeting_date, find_title, find_venue
-from ingest.lines import Line, document_lines, first_line_on_page
+from ingest.lines import Line, document_lines, first_line_on_page, is_furniture, running_furniture
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, PageText, Paper, ParsedPaper
 from ingest.ocr import available as ocr_available
@@ -74,7 +74,9 @@ def parse_paper(path: Path, count: Callable[[str], int], chunk_tokens: int = 200
                   venue=find_venue(pages), page_count=len(pages), restricted=restricted, authority=body.authority,
                   meeting_kind=body.kind, committee_from=body.found_in, committee_printed=body.as_printed,
                   date_from=date_from)
-    chunks = chunk_segments(paper.doc_id, segments, count, max_tokens=chunk_tokens)
+    furniture = running_furniture(pages)  # a running footer is read by the parsers, never quoted
+    segments = [replace(seg, lines=[ln for ln in seg.lines if not is_furniture(ln, furniture)]) for seg in segments]
+    chunks = chunk_segments(paper.doc_id, [seg for seg in segments if seg.lines], count, max_tokens=chunk_tokens)
     if items and items[0].first_line >= 0:
         _label_agenda_chunks(chunks, items, lines)
     marks = assess_pages(read, record_pages, {it.first_page for it in items})

@@ -20,7 +20,7 @@ CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer'
 WORD = re.compile(r"\S+")
 # a row of a plan by year ("2035 Replace Public Works Garage/Office … $4,000,000"), unless the line before runs on
 # into it ("… the budget set in\n2024 Council …")
-YEAR_ROW = re.compile(r"^(?:19|20)\d\d(?:\s+[A-Z*]|\s*$)")
+YEAR_ROW = re.compile(r"^((?:19|20)\d\d)(?:\s+[A-Z*]|\s*$)")
 RUNS_ON = re.compile(r"(?:\b(?:in|of|for|to|from|since|and|by|the|until|during|before|after|on|at)|,)\s*$")
 PAGE_RANGE_END = re.compile(r"(?<![\d,.$£€])\d{1,4}\s*[-–]\s*\d{1,4}\s*$")  # a front sheet's "Finance Report 25 - 70"
 

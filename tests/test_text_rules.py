@@ -203,3 +203,26 @@ def test_a_plan_by_year_is_read_a_row_a_year():
                                  "Financing/Grant/Reserves", "2036 For Future Considerations:"]
     assert split_units("The budget was set in\n2024 Council agreed to review it.") == [
         "The budget was set in 2024 Council agreed to review it."]
+
+
+def test_a_running_footer_is_page_furniture_and_column_heads_are_not():
+    from ingest.lines import running_furniture
+
+    legal = "© 2025 Audit LLP, a limited liability partnership and a member firm of an audit network. All rights reserved."
+    pages = [PageText(n, f"YEAR PROJECT DESCRIPTION ESTIMATE METHOD\n{n + 2020} Item {n} $5,000\n"
+                         f"Minutes – March 18, 2025 – Page {n}\n{legal}") for n in range(1, 5)]
+    found = running_furniture(pages)
+    assert "minutes – march #, # – page #" in found and any("all rights reserved" in f for f in found)
+    assert not any("estimate method" in f for f in found)
+
+
+def test_a_row_for_another_year_than_the_asked_one_is_not_the_answer():
+    from assistant.extractive import Unit, _unit_score
+
+    q = parse_question("How much does the 2026 budget set aside for the municipal election?")
+    other = _unit_score(q, Unit("2028 Municipal Election $4,000", 0, 0), 0.5, 0.5)
+    asked = _unit_score(q, Unit("2026 Municipal Election $12,000", 0, 1), 0.5, 0.5)
+    assert asked > other
+    adopted = parse_question("In the forecast adopted in March 2026, when is the garage pencilled in?")
+    assert _unit_score(adopted, Unit("2035 Replace Garage $4,000,000", 0, 0), 0.5, 0.5) == \
+        _unit_score(adopted, Unit("2026 Replace Garage $4,000,000", 0, 0), 0.5, 0.5)
