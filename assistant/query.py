@@ -39,7 +39,7 @@ INTENTS = [
     ("who", re.compile(r"^\s*who\b|\bwho (?:should|leads|is)\b|\bcontact\b", re.I)),
 ]
 DOC_KINDS = [(r"\bslides?\b|\bpresentation\b|\bdeck\b", "presentation"), (r"\baction log\b", "action log"),
-             (r"\bminutes\b", "minutes")]
+             (r"\bminutes\b", "minutes"), (r"\bforecasts?\b", "budget")]
 SUBORDINATE = re.compile(r"^\s*(?:when|after|before|since|once|as|while|now that)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
                          r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"

@@ -226,3 +226,8 @@ def test_a_row_for_another_year_than_the_asked_one_is_not_the_answer():
     adopted = parse_question("In the forecast adopted in March 2026, when is the garage pencilled in?")
     assert _unit_score(adopted, Unit("2035 Replace Garage $4,000,000", 0, 0), 0.5, 0.5) == \
         _unit_score(adopted, Unit("2026 Replace Garage $4,000,000", 0, 0), 0.5, 0.5)
+
+
+def test_a_question_naming_a_forecast_asks_for_the_budget_papers():
+    assert parse_question("Was Hummel Bridge in the 2024 capital forecast?").doc_kind == "budget"
+    assert parse_question("What did council decide about Hummel Bridge?").doc_kind is None
