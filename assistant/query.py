@@ -12,9 +12,10 @@ from functools import cached_property
 
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
+from ingest.numbering import QUOTED_REF
 
-ITEM = re.compile(r"\bitem\s+(?:no\.?\s*)?(\d{1,3}[a-z]?)\b", re.I)
-MINUTE = re.compile(r"\bminute\s+(?:no\.?\s*)?(\d{1,4}|R\d{4}-\d{1,4})\b", re.I)
+ITEM = re.compile(rf"\bitem\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,3}}[a-z]?)\b", re.I)
+MINUTE = re.compile(rf"\bminute\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,4}}|R\d{{4}}-\d{{1,4}})\b", re.I)
 MONTH_YEAR = re.compile(rf"\b{MONTH_NAME}(?:\s+(\d{{4}}))?\b", re.I)
 RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations)?\b|\bask(?:s|ing)? (?:us|the committee|members)\b|"
                               r"\bwhat does item\b", re.I)

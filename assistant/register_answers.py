@@ -16,7 +16,7 @@ from index.registry import Registry
 from ingest.dates import spoken
 from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
-from ingest.units import split_units
+from ingest.units import sentences, split_units
 
 CURRENT = "This is the current decision."  # said of the latest resolution on a matter
 
@@ -183,7 +183,8 @@ class RegisterAnswers:
         committee_filters = replace(filters, committee=filters.committee or row.committee)
         # a resolution numbered by id is titled by its mover and seconder ("S. Kirkey, J. Scott"): its matter is
         # in what it resolves
-        topic = re.split(r"[.:;]\s", operative_first(row.resolution), maxsplit=1)[0][:160] \
+        first = (sentences(operative_first(row.resolution)) or [""])[0]  # "By-Law No. 2024-04" does not end it
+        topic = re.split(r"[:;]\s", first, maxsplit=1)[0][:160] \
             if MOVERS.match(row.title) or not row.title else row.title  # its first clause: the matter, not the detail
         events = [e for e in registers.lineage(self.registry, topic, committee_filters, threshold=T.LINEAGE_MATCH)
                   if e.kind == "resolution"]

@@ -12,6 +12,7 @@ import re
 from ingest.dates import first_date
 from ingest.lines import Line
 from ingest.models import Minute
+from ingest.numbering import longest_run, reference
 
 NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
 NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
@@ -100,11 +101,20 @@ def operative_first(resolution: str) -> str:
     return f"{decided[:1].upper()}{decided[1:]} (Recitals: {recitals})"
 
 
+# counts printed beside a resolution: "(6 in favour, 1 against)", "5 for, 2 against and 1 abstention"
+INLINE_VOTE = re.compile(r"\b(\d{1,3})\s+(?:in\s+favou?r|for)\b[^.\d]{0,20}?\b(\d{1,3})\s+against\b"
+                         r"(?:[^.\d]{0,20}?\b(\d{1,3})\s+abst(?:ain\w*|entions?))?", re.I)
+
+
 def vote_of(resolution: str, text: str = "") -> str:
     """How a resolution was carried, in the register's controlled words; a recorded vote with its counts."""
     counted = recorded_vote(text)
     if counted:
         return f"recorded vote: {counted}"
+    inline = INLINE_VOTE.search(resolution) or INLINE_VOTE.search(text)
+    if inline:  # "(6 in favour, 1 against, 1 abstention)"
+        count = f"{inline.group(1)} for, {inline.group(2)} against"
+        return f"recorded vote: {count}" + (f", {inline.group(3)} abstentions" if inline.group(3) else "")
     text = resolution.lower()
     if "unanimous" in text:
         return "unanimously"
@@ -137,10 +147,15 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
     meeting_iso = meeting.isoformat() if meeting else None
 
     ids = [(i, m.group(1), m.group(2)) for i, line in enumerate(lines) if (m := RESOLUTION_ID.match(line.text))]
+    # a parish's running references ("25/007 Precept 2025/26") head its minutes as numbers do elsewhere
+    refs = longest_run([(i, r) for i, line in enumerate(lines) if (r := reference(line.text))
+                        and _is_heading_title(r.title)])
     if len(ids) >= 2:
         starts = [(i, num, title.strip(" :")) for i, num, title in ids]
     else:
         starts = [(i, str(n), t) for i, n, t in _longest_run(_candidates(lines))]
+        if len(refs) >= max(2, len(starts)):
+            starts = [(i, r.printed, r.title) for i, r in refs]
         if len(starts) < 2:
             return _motions(lines, meeting_iso, item)
     minutes = []

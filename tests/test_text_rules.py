@@ -231,3 +231,47 @@ def test_a_row_for_another_year_than_the_asked_one_is_not_the_answer():
 def test_a_question_naming_a_forecast_asks_for_the_budget_papers():
     assert parse_question("Was Hummel Bridge in the 2024 capital forecast?").doc_kind == "budget"
     assert parse_question("What did council decide about Hummel Bridge?").doc_kind is None
+
+
+PARISH_AGENDA = """ASHBY PARVA PARISH COUNCIL
+NOTICE IS HEREBY GIVEN that a meeting of the Parish Council will be held on Monday 13th January 2025 at 7.30pm.
+AGENDA
+25/001 Apologies for absence
+25/002 Declarations of interest
+25/003 To approve the minutes of the meeting held on 9th December 2024
+25/004 Planning applications:
+a) 24/01234/FUL Land at Mill Lane, erection of a dwelling
+25/005 Precept 2025/26: to consider and agree the precept
+
+Clerk to the Council 6th January 2025"""
+
+PARISH_MINUTES = """ASHBY PARVA PARISH COUNCIL
+Minutes of the Meeting of the Parish Council held on Monday 13th January 2025 at 7.30pm in the Village Hall
+Present: Cllr A Smith (Chairman), Cllr B Jones, Cllr C Patel
+123/24 Apologies for absence
+Apologies were received from Cllr D Brown.
+124/24 Declarations of interest
+None.
+126/24 Precept 2025/26
+It was proposed by Cllr Jones, seconded by Cllr Patel and RESOLVED to set the precept at £42,500 for 2025/26,
+an increase of 3.2%. (6 in favour, 1 against)
+127/24 Date of next meeting
+Monday 10th February 2025."""
+
+
+def test_a_parish_agenda_and_minutes_numbered_by_running_references():
+    from ingest.minutes import parse_minutes
+
+    items = parse_numbered_agenda(document_lines([PageText(1, PARISH_AGENDA)]))
+    assert [(it.number, it.title) for it in items] == [
+        ("25/001", "Apologies for absence"), ("25/002", "Declarations of interest"),
+        ("25/003", "To approve the minutes of the meeting held on 9th December 2024"),
+        ("25/004", "Planning applications:"), ("25/005", "Precept 2025/26: to consider and agree the precept")]
+    minutes = parse_minutes(document_lines([PageText(1, PARISH_MINUTES)]))
+    assert [m.number for m in minutes] == ["123/24", "124/24", "126/24", "127/24"]
+    precept = minutes[2]
+    assert precept.title == "Precept 2025/26" and precept.resolution.startswith("It was proposed by Cllr Jones")
+    assert precept.vote == "recorded vote: 6 for, 1 against" and precept.meeting_date == "2025-01-13"
+    assert parse_question("What is item 25/005 on the agenda?").item == "25/005"
+    assert parse_question("What did minute 126/24 resolve?").minute == "126/24"
+    assert parse_question("What is item 5 on the agenda?").item == "5"
