@@ -186,7 +186,28 @@ def _named_most(pages: list[PageText]) -> str:
     return ranked[0][0]
 
 
+# a letter to a council ("Clerk to Ashby Parva Parish Council … Dear Mrs Clerk … Yours sincerely") is a paper of
+# the council it was sent to, whatever letterhead it bears
+SALUTATION = re.compile(r"^\s*dear\b", re.I | re.M)
+SIGN_OFF = re.compile(r"^\s*yours\s+(?:sincerely|faithfully|truly)\b", re.I | re.M)
+ADDRESSEE = re.compile(r"\b(?:[Cc]lerk|[Cc]hair(?:man|person)?|[Mm]embers?)\s+(?:to|of)\s+(?:the\s+)?"
+                       r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,5}\s+(?:Council|Committee|Board|Commission))\b")
+
+
+def _addressee(pages: list[PageText]) -> str:
+    """The council a letter is addressed to, from the lines before "Dear …"; empty for any other paper."""
+    text = pages[0].text if pages else ""
+    dear = SALUTATION.search(text)
+    if not dear or not SIGN_OFF.search("\n".join(p.text for p in pages[:3])):
+        return ""
+    m = ADDRESSEE.search(text[:dear.start()])
+    return m.group(1) if m else ""
+
+
 def find_body(pages: list[PageText], source: str = "") -> BodyFound:
+    addressee = _addressee(pages)
+    if addressee and MUNICIPAL.search(addressee):
+        return BodyFound(addressee, full_council(addressee), "ordinary", "text", addressee)
     authority = find_authority(pages)
     lines = _head_lines(pages)
     kind_line = next((ln for ln in lines[:20] if re.match(r"^\W*(?:special|extraordinary|annual)\b", ln, re.I)), "")

@@ -23,18 +23,22 @@ def _title_case(name: str) -> str:
 
 NOT_MEETING_DATE = re.compile(r"\b(?:minutes|previous|last\s+meeting|published|posted|prepared|printed|issued|"
                               r"dispatch|despatch|dated?\b|as\s+at|year\s+ended|revised|updated|amended|next)", re.I)
+MINUTES_TITLE = re.compile(r"^\s*(?:draft\s+|unconfirmed\s+|confirmed\s+|approved\s+)?minutes\s+of\b", re.I)
 HELD_ON = re.compile(r"\b(?:held|will\s+be\s+held|meeting)\b[^.\n]{0,80}?\bon\b", re.I)
 
 
 def find_meeting_date(pages: list[PageText], source: str = "") -> tuple[str | None, str]:
     """(ISO date of the meeting, where it was found: "text", "file name" or "none"). The paper's words win, in
-    this order: a "Meeting date:" line, a date in the title block, a date in a "held on …" sentence; the file
+    this order: the minutes' own title ("Minutes of the meeting … held on …"), a "Meeting date:" line, a date in the title block, a date in a "held on …" sentence; the file
     name's date only when the opening text gives none."""
     head = "\n".join(p.text for p in pages[:2])[:4000]
     lines = head.splitlines()
     def plain(line: str) -> bool:  # not an item's line ("2. Minutes - 12 September 2019") nor an issue date
         return not re.match(r"^\s*\(?\d{1,3}[a-z]?[.)]\s", line) and not NOT_MEETING_DATE.search(line)
 
+    for k, line in enumerate(lines[:8]):  # minutes' own title: "Minutes of the Meeting of X held on 13th January"
+        if MINUTES_TITLE.match(line) and (dates := find_dates(" ".join(lines[k:k + 2]))):
+            return dates[0][1].isoformat(), "text"
     for line in lines[:60]:
         if re.search(r"\b(meeting\s+date|date\s+of\s+meeting|^date)\b\s*:?", line, re.I) and plain(line):
             dates = find_dates(line)

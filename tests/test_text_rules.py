@@ -272,6 +272,22 @@ def test_a_parish_agenda_and_minutes_numbered_by_running_references():
     precept = minutes[2]
     assert precept.title == "Precept 2025/26" and precept.resolution.startswith("It was proposed by Cllr Jones")
     assert precept.vote == "recorded vote: 6 for, 1 against" and precept.meeting_date == "2025-01-13"
+    from ingest.classify import find_meeting_date
+
+    # the minutes' own title dates them, not the next meeting's date printed at their end
+    assert find_meeting_date([PageText(1, PARISH_MINUTES)], "Draft Minutes Jan 2025.pdf") == ("2025-01-13", "text")
     assert parse_question("What is item 25/005 on the agenda?").item == "25/005"
     assert parse_question("What did minute 126/24 resolve?").minute == "126/24"
     assert parse_question("What is item 5 on the agenda?").item == "5"
+
+
+def test_a_letter_to_a_council_is_a_paper_of_that_council():
+    from ingest.bodies import find_body
+
+    letter = ("Leicestershire County Council\nCounty Hall, Glenfield, Leicester LE3 8RA\nMrs J Clerk\n"
+              "Clerk to Ashby Parva Parish Council\n12 December 2024\nDear Mrs Clerk,\nB4010 road surface\n"
+              "The County Council will repair the potholes on the B4010 by the end of March 2025.\nYours sincerely")
+    found = find_body([PageText(1, letter)], "county-letter.pdf")
+    assert (found.authority, found.body) == ("Ashby Parva Parish Council", "Council")
+    notice = "Leicestershire County Council\nCabinet\nAgenda for the meeting on 12 December 2024\n1. Apologies"
+    assert find_body([PageText(1, notice)], "cabinet.pdf").authority == "Leicestershire County Council"
