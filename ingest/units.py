@@ -18,6 +18,7 @@ FIELD = re.compile(r"^[A-Z][A-Za-z()/' ]{1,30}:\s+\S.{0,120}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£(\"'\d])")
 CITED_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z£\"'(])")  # an answer's: "... £3m [1]. The ..."
 WORD = re.compile(r"\S+")
+SALUTATION = re.compile(r"^(?:dear|yours\s+(?:sincerely|faithfully|truly))\b.{0,40}$", re.I)
 # a row of a plan by year ("2035 Replace Public Works Garage/Office … $4,000,000"), unless the line before runs on
 # into it ("… the budget set in\n2024 Council …")
 YEAR_ROW = re.compile(r"^((?:19|20)\d\d)(?:\s+[A-Z*]|\s*$)")
@@ -67,6 +68,10 @@ def split_units(text: str) -> list[str]:
         stripped = line.strip()
         if not stripped:
             flush()
+            continue
+        if SALUTATION.match(stripped):  # a letter's "Dear Mrs Clerk," closes its address block and opens its text
+            flush()
+            units.append(stripped)
             continue
         if FIELD.match(stripped):  # "Name: Sarah Ferguson", "Clerk Telephone: 01223 699177"
             flush()

@@ -291,3 +291,9 @@ def test_a_letter_to_a_council_is_a_paper_of_that_council():
     assert (found.authority, found.body) == ("Ashby Parva Parish Council", "Council")
     notice = "Leicestershire County Council\nCabinet\nAgenda for the meeting on 12 December 2024\n1. Apologies"
     assert find_body([PageText(1, notice)], "cabinet.pdf").authority == "Leicestershire County Council"
+
+
+def test_a_letters_salutation_closes_its_address_block():
+    text = "County Hall, Glenfield\nClerk to the Parish Council\nDear Mrs Clerk,\nThank you for your letter.\nYours sincerely"
+    assert split_units(text) == ["County Hall, Glenfield Clerk to the Parish Council", "Dear Mrs Clerk,",
+                                 "Thank you for your letter.", "Yours sincerely"]
