@@ -50,6 +50,19 @@ def embedder(library):
     return library.vectors.embedder
 
 
+def assistant_over(folder, data_dir, embedder):
+    """An assistant over the papers of ``folder``, ingested into ``data_dir`` with the loaded model."""
+    from assistant.service import Assistant
+    from committee.settings import Settings
+    from index.vectors import VectorStore
+    from ingest.run import Library
+
+    settings = Settings.from_env(env={}, data_dir=data_dir)
+    library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
+    assert library.ingest([folder]).ok
+    return Assistant(settings, library=library)
+
+
 @pytest.fixture()
 def fresh_library(tmp_path, embedder):
     """An empty library in its own folder that shares the loaded model."""

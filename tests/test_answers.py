@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import assistant_over
 
 PAPERS = Path(__file__).parent / "fixtures" / "papers"
 DRAFT = """LAKESIDE PARISH COUNCIL
@@ -69,11 +70,6 @@ AMENDED = SCHEDULE.format(date="December 9, 2025", rid1="2025-140", rid2="2025-1
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
-    from assistant.service import Assistant
-    from committee.settings import Settings
-    from index.vectors import VectorStore
-    from ingest.run import Library
-
     folder = tmp_path_factory.mktemp("papers")
     for pdf in PAPERS.glob("*.pdf"):
         (folder / pdf.name).write_bytes(pdf.read_bytes())
@@ -82,10 +78,7 @@ def assistant(tmp_path_factory, embedder):
     (folder / "lakeside-parish-council-2025-02-11-questions.txt").write_text(QUESTIONS)
     (folder / "lakeside-parish-council-2025-10-14-minutes.txt").write_text(FIRST)
     (folder / "lakeside-parish-council-2025-12-09-minutes.txt").write_text(AMENDED)
-    settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
-    library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
-    assert library.ingest([folder]).ok
-    return Assistant(settings, library=library)
+    return assistant_over(folder, tmp_path_factory.mktemp("data"), embedder)
 
 
 def test_item_n_on_a_one_page_agenda_comes_from_the_agenda_register(assistant):

@@ -4,6 +4,7 @@ letter from the county council addressed to the clerk. One body, the right dates
 from __future__ import annotations
 
 import pytest
+from conftest import assistant_over
 
 pytestmark = pytest.mark.slow
 
@@ -74,19 +75,11 @@ Highways Manager
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
-    from assistant.service import Assistant
-    from committee.settings import Settings
-    from index.vectors import VectorStore
-    from ingest.run import Library
-
     folder = tmp_path_factory.mktemp("parish")
     (folder / "Agenda 13 January 2025.txt").write_text(AGENDA)
     (folder / "Draft Minutes Jan 2025.txt").write_text(MINUTES)
     (folder / "Letter from County Council re B4010.txt").write_text(LETTER)
-    settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
-    library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
-    assert library.ingest([folder]).ok
-    return Assistant(settings, library=library)
+    return assistant_over(folder, tmp_path_factory.mktemp("data"), embedder)
 
 
 def test_the_papers_are_of_one_council_and_their_own_meeting(assistant):
