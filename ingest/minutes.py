@@ -77,7 +77,8 @@ def recorded_vote(text: str) -> str:
         end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
         names = NAME.findall(text[m.end():min(end, m.end() + 600)])
         count = int(m.group(2))
-        sides[side] = f"{count} {side}" + (f" ({', '.join(names)})" if names and count <= 3 else "")
+        said = "abstention" if side == "abstentions" and count == 1 else side  # "1 abstention", "2 abstentions"
+        sides[side] = f"{count} {said}" + (f" ({', '.join(names)})" if names and count <= 3 else "")
     if "for" not in sides or "against" not in sides:
         return ""
     return ", ".join(sides[k] for k in ("for", "against", "abstentions") if k in sides)
@@ -114,7 +115,9 @@ def vote_of(resolution: str, text: str = "") -> str:
     inline = INLINE_VOTE.search(resolution) or INLINE_VOTE.search(text)
     if inline:  # "(6 in favour, 1 against, 1 abstention)"
         count = f"{inline.group(1)} for, {inline.group(2)} against"
-        return f"recorded vote: {count}" + (f", {inline.group(3)} abstentions" if inline.group(3) else "")
+        abstained = inline.group(3)
+        return f"recorded vote: {count}" + (f", {abstained} abstention{'' if abstained == '1' else 's'}"
+                                            if abstained else "")
     text = resolution.lower()
     if "unanimous" in text:
         return "unanimously"
