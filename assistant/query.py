@@ -161,7 +161,9 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     kind = next((k for pattern, k in DOC_KINDS if re.search(pattern, text, re.I)), None)
     words = re.findall(r"\w+", text)
     follow_up = bool(history) and (len(words) <= 6 or bool(FOLLOW_UP.search(text)))
-    q = Question(text=text, search_text=text, item=item.group(1).lower() if item else None,
+    # "how did the vote on the precept go?" asks how it ended: "go" is no word to search for
+    searched = HOW_IT_WENT.sub(r"\1?", text)
+    q = Question(text=text, search_text=searched, item=item.group(1).lower() if item else None,
                  minute=minute.group(1) if minute else None, months=tuple(months), years=years,
                  exact_dates=exact, intent=intent_of(text), committee=committee, doc_kind=kind)
     if follow_up:
@@ -176,6 +178,8 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     return q
 
 
+HOW_IT_WENT = re.compile(r"^(\s*how\s+(?:did|does|do|has|have|will)\b.*?)\s+(?:go|went|gone|turn\s+out)\s*\?\s*$",
+                         re.I)
 SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|does)\b)|\s+compared?\s+with\s+|"
                    r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
 

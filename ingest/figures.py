@@ -15,7 +15,11 @@ FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(
                     r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
 PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)
 # a sum of money: "£6.51m", "$3,200,000", "€40k", and the currency after the amount ("12,000.00$", "12 000 €")
-MONEY = re.compile(r"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b|\d[\d,.]*\s?[£$€]", re.I)
+# (and a row of pounds and pence in a payments table, whose column head carries the "£": "450.00 90.00 540.00";
+# one such number alone is as often a paragraph, "4.12")
+_PENCE = r"\d{1,3}(?:,\d{3})*\.\d{2}"
+MONEY = re.compile(rf"[£$€]\s?\d|\d\s?(?:k|m|bn|million|billion)\b|\d[\d,.]*\s?[£$€]|"
+                   rf"(?<![\d.]){_PENCE}\s+{_PENCE}(?![\d.%])", re.I)
 MONEY_OR_SHARE = re.compile(r"[£$€]\s?\d[\d,.]*\s?(?:k|m|bn)?|\d+(?:\.\d+)?%")  # what a key figure of a report is
 
 

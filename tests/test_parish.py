@@ -96,6 +96,13 @@ def test_a_decision_numbered_by_running_reference_is_answered_with_it(assistant)
     assert decided.answer.startswith("Minute 126/24, meeting of 13 January 2025 (recorded vote: 6 for, 1 against)")
 
 
+def test_a_payments_table_row_and_how_a_vote_went(assistant):
+    paid = assistant.ask("How much was paid to Green Spaces Ltd for grass cutting?")
+    assert not paid.abstained and paid.answer.startswith("Green Spaces Ltd Grass cutting December 450.00 90.00 540.00")
+    vote = assistant.ask("How did the vote on the precept go?")
+    assert not vote.abstained and "126/24" in vote.answer[:100]
+
+
 def test_an_item_by_running_reference(assistant):
     answer = assistant.ask("What is item 25/005 on the agenda for 13 January 2025?")
     assert not answer.abstained and "Precept 2025/26: to consider and agree the precept" in answer.answer[:200]

@@ -87,9 +87,9 @@ def test_a_title_ending_in_a_date_and_a_full_stop_is_not_a_table_row():
 def test_a_sum_of_money_in_any_currency_either_side_of_the_amount():
     from ingest.figures import MONEY, MONEY_OR_SHARE
 
-    for said in ("£6.51m", "$3,200,000", "€40k", "12,000.00$", "12 000 €", "2.5 million"):
+    for said in ("£6.51m", "$3,200,000", "€40k", "12,000.00$", "12 000 €", "2.5 million", "Hall hire 60.00 0.00 60.00"):
         assert MONEY.search(said), said
-    for said in ("item 12", "page 4", "2025"):
+    for said in ("item 12", "page 4", "2025", "section 4.12", "3.25%"):
         assert not MONEY.search(said), said
     assert MONEY_OR_SHARE.search("a levy of $1,200").group() == "$1,200"
 
