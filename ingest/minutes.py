@@ -12,7 +12,7 @@ import re
 from ingest.dates import first_date
 from ingest.lines import Line
 from ingest.models import Minute
-from ingest.numbering import longest_run, reference
+from ingest.numbering import alone, longest_run, reference
 
 NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
 NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
@@ -103,7 +103,7 @@ def operative_first(resolution: str) -> str:
 
 
 # counts printed beside a resolution: "(6 in favour, 1 against)", "5 for, 2 against and 1 abstention"
-INLINE_VOTE = re.compile(r"\b(\d{1,3})\s+(?:in\s+favou?r|for)\b[^.\d]{0,20}?\b(\d{1,3})\s+against\b"
+INLINE_VOTE = re.compile(r"\b(\d{1,3})\s+(?:in\s+favou?r|for)\b(?:[^.\d]{0,20}?\b(\d{1,3})\s+against\b)?"
                          r"(?:[^.\d]{0,20}?\b(\d{1,3})\s+abst(?:ain\w*|entions?))?", re.I)
 
 
@@ -112,12 +112,12 @@ def vote_of(resolution: str, text: str = "") -> str:
     counted = recorded_vote(text)
     if counted:
         return f"recorded vote: {counted}"
-    inline = INLINE_VOTE.search(resolution) or INLINE_VOTE.search(text)
-    if inline:  # "(6 in favour, 1 against, 1 abstention)"
-        count = f"{inline.group(1)} for, {inline.group(2)} against"
-        abstained = inline.group(3)
-        return f"recorded vote: {count}" + (f", {abstained} abstention{'' if abstained == '1' else 's'}"
-                                            if abstained else "")
+    inline = next((m for m in (*INLINE_VOTE.finditer(resolution), *INLINE_VOTE.finditer(text))
+                   if m.group(2) or m.group(3)), None)
+    if inline:  # "(6 in favour, 1 against, 1 abstention)", "(5 in favour, 1 abstention)"
+        against, abstained = inline.group(2), inline.group(3)
+        return f"recorded vote: {inline.group(1)} for" + (f", {against} against" if against else "") + (
+            f", {abstained} abstention{'' if abstained == '1' else 's'}" if abstained else "")
     text = resolution.lower()
     if "unanimous" in text:
         return "unanimously"
@@ -151,7 +151,8 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
 
     ids = [(i, m.group(1), m.group(2)) for i, line in enumerate(lines) if (m := RESOLUTION_ID.match(line.text))]
     # a parish's running references ("25/007 Precept 2025/26") head its minutes as numbers do elsewhere
-    refs = longest_run([(i, r) for i, line in enumerate(lines) if (r := reference(line.text))
+    refs = longest_run([(i, r) for i, line in enumerate(lines)
+                        if (r := reference(line.text, lines[i + 1].text if i + 1 < len(lines) else ""))
                         and _is_heading_title(r.title)])
     if len(ids) >= 2:
         starts = [(i, num, title.strip(" :")) for i, num, title in ids]
@@ -165,7 +166,7 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
     for k, (i, number, title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
         body_start = i + 1
-        if NUMBER_ALONE.match(lines[i].text):
+        if NUMBER_ALONE.match(lines[i].text) or alone(lines[i].text):
             body_start = i + 2  # the title line
         # an upper-case title may wrap onto the next line
         while body_start < end and title.isupper() and lines[body_start].text.strip().isupper() \

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 REF = re.compile(r"^\s*(?:(?:minute|min|item)\.?\s+(?:no\.?\s*)?)?((?:[A-Z]{1,4}\s?)?(\d{1,4})/(\d{1,4})[a-z]?)"
                  r"(?:[.:)]\s*|\s+)(\S.{1,200})$", re.I)
+REF_ALONE = re.compile(r"^\s*(?:(?:minute|min|item)\.?\s+(?:no\.?\s*)?)?((?:[A-Z]{1,4}\s?)?(\d{1,4})/(\d{1,4})[a-z]?)"
+                       r"[.:)]?\s*$", re.I)
 # a reference as a question quotes it: "item 25/005", "minute 123/24"
 QUOTED_REF = r"(?:[A-Z]{1,4}\s?)?\d{1,4}/\d{1,4}[a-z]?"
 
@@ -27,15 +29,23 @@ def _is_year(digits: str) -> bool:
     return (len(digits) == 2 and 15 <= n <= 40) or (len(digits) == 4 and 1990 <= n <= 2040)
 
 
-def reference(text: str) -> Ref | None:
-    """The reference that opens a line, with what follows it; None for a line that opens otherwise (a date
+def reference(text: str, following: str = "") -> Ref | None:
+    """The reference that opens a line, with what follows it — or, for a reference alone on its line (a
+    minutes table's first column), the ``following`` line; None for a line that opens otherwise (a date
     "13/01/2025" does not, nor a planning application "24/01234/FUL")."""
     m = REF.match(text)
+    title = m.group(4).strip() if m else following.strip()
+    m = m or (REF_ALONE.match(text) if title else None)
     if not m:
         return None
     a, b = m.group(2), m.group(3)
     series, running = (b, a) if _is_year(b) and not _is_year(a) else (a, b)
-    return Ref(re.sub(r"\s+", "", m.group(1)), int(series), int(running), m.group(4).strip())
+    return Ref(re.sub(r"\s+", "", m.group(1)), int(series), int(running), title)
+
+
+def alone(text: str) -> bool:
+    """Whether a line is a reference and nothing else (its title is on the next line)."""
+    return bool(REF_ALONE.match(text))
 
 
 def longest_run(refs: list[tuple[int, Ref]], gap: int = 5) -> list[tuple[int, Ref]]:

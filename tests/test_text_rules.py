@@ -297,3 +297,18 @@ def test_a_letters_salutation_closes_its_address_block():
     text = "County Hall, Glenfield\nClerk to the Parish Council\nDear Mrs Clerk,\nThank you for your letter.\nYours sincerely"
     assert split_units(text) == ["County Hall, Glenfield Clerk to the Parish Council", "Dear Mrs Clerk,",
                                  "Thank you for your letter.", "Yours sincerely"]
+
+
+def test_minutes_in_a_table_have_the_reference_alone_and_the_title_below():
+    from ingest.minutes import parse_minutes, vote_of
+
+    text = ("MINUTES of the meeting of the Parish Council held on Monday 13th January 2025\n25/001\n"
+            "Apologies for absence\nApologies were received from Cllr E Green.\n25/002\nPlanning applications\n"
+            "24/01234/FUL Land at Mill Lane. RESOLVED: No objection (5 in favour, 1 abstention)\n25/003\n"
+            "Date of next meeting\nMonday 10th February 2025.")
+    minutes = parse_minutes(document_lines([PageText(1, text)]))
+    assert [(m.number, m.title) for m in minutes] == [("25/001", "Apologies for absence"),
+                                                       ("25/002", "Planning applications"),
+                                                       ("25/003", "Date of next meeting")]
+    assert minutes[1].vote == "recorded vote: 5 for, 1 abstention"
+    assert vote_of("It was resolved for 2 years.") == "not stated"
