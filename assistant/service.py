@@ -286,10 +286,16 @@ class _Draft:
     question: Question
 
 
+AMENDS = re.compile(r"\b(?:amend(?:s|ed|ing|ment)?|rescind\w*|replac(?:e|es|ed|ing)|revis(?:e|es|ed|ing)|"
+                    r"var(?:y|ies|ied|ying))\b", re.I)
+
+
 def current_first(lines: list[str], question: Question, quoted_when: str | None) -> list[str]:
     """The current decision on the quoted one's matter leads, unless the question asks for another: an
     earlier version, or the meeting the quoted one was made at (``quoted_when``)."""
-    current = next((line for line in lines[1:] if line.endswith(CURRENT)), None)
+    # only a decision that says it changes the earlier one ("THAT we amend the 2026 schedule"): one that merely
+    # shares its words may be another matter
+    current = next((line for line in lines[1:] if line.endswith(CURRENT) and AMENDS.search(line)), None)
     window = question.date_window()
     if current is None or question.asks_version or (window and quoted_when and window[0] <= quoted_when <= window[1]):
         return lines

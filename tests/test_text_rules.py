@@ -178,6 +178,10 @@ def test_the_current_decision_leads_unless_another_is_asked_for():
     assert current_first(lines, then, "2025-10-21") == lines
     draft = parse_question("What did the original schedule say?")
     assert current_first(lines, draft, "2025-10-21") == lines
+    # a later decision sharing the words but not saying it changes the earlier one stays where it is
+    other = [lines[0], "On the same matter, later: minute 25/015 (10 February 2025): RESOLVED to approve the "
+                       "payments and to note the schedule. [2] This is the current decision."]
+    assert current_first(other, asked, "2025-10-21") == other
 
 
 def test_a_year_alone_is_not_beyond_a_library_that_ends_the_year_before():
