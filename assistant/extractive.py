@@ -229,18 +229,18 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
     if len(words) <= width:
         return ""
     terms = question.terms
+    starts = range(0, len(words) - width + 1)
+    figured = {s for s in starts if new_figures(" ".join(words[s:s + width]), question.search_text)} \
+        if question.asks_figure else set()
 
     def score(start: int) -> float:
-        run = " ".join(words[start:start + width])
-        value = coverage(terms, run)
-        if question.asks_figure and new_figures(run, question.search_text):
+        value = coverage(terms, " ".join(words[start:start + width]))
+        if start in figured:
             value += T.KIND_BONUS
         return value - 0.0005 * start  # ties go to the earlier run
 
-    starts = range(0, len(words) - width + 1)
-    if question.asks_figure:  # "how big is …": a run without a figure it did not state cannot answer it
-        starts = [s for s in starts if new_figures(" ".join(words[s:s + width]), question.search_text)] or starts
-    best = max(starts, key=score)
+    # "how big is …": a run without a figure it did not state cannot answer it
+    best = max(sorted(figured) or starts, key=score)
     end = min(len(words), best + width)
     for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):  # the run keeps its end
         if back == 0 or words[back - 1].endswith((".", ";", ":")):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ingest.dates import DAY_MONTH_YEAR, MONTH_DAY_YEAR
 from ingest.lines import Line
 from ingest.models import AgendaItem, PageText
-from ingest.numbering import alone, longest_run, reference
+from ingest.numbering import alone, longest_run, references
 
 RANGE_AT_END = re.compile(r"(?<![\d,.£$])(\d{1,4})\s*[-–—]\s*(\d{1,4})\s*$")
 NUMBERED = re.compile(r"^[\s\-•*]*(?:item\s+)?(\d{1,2}[a-z]?)(?:[.)]\s*|\s+)(?=\S)(.*)$", re.I)
@@ -147,9 +147,7 @@ def parse_numbered_agenda(lines: list[Line]) -> list[AgendaItem]:
         if len(run) > len(best):
             best = run
     # a parish's running references ("25/001 Apologies", "25/002 Declarations of interest") number it otherwise
-    refs = [(k, r) for k, line in enumerate(lines)
-            if (r := reference(line.text, lines[k + 1].text if k + 1 < len(lines) else "")) and len(r.title) >= 3
-            and not _table_row(r.title)]
+    refs = [(k, r) for k, r in references(lines) if len(r.title) >= 3 and not _table_row(r.title)]
     # a reference alone on its line has its title on the next: the title wraps on from there
     by_ref = [(r.printed, lines[k], r.title, k + 1 if alone(lines[k].text) else k) for k, r in longest_run(refs)]
     if len(by_ref) > len(best):

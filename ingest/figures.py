@@ -3,6 +3,7 @@ numbers ("3.2 The budget of £6.51m for 2019/20" holds one figure, £6.51m)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.dates import MONTH_NAME
 from ingest.words import NUMBER_WORDS
@@ -37,5 +38,11 @@ def figures(text: str) -> set[str]:
 
 def new_figures(text: str, question: str) -> set[str]:
     """Figures in ``text`` that the question did not already state, in digits or words ("ten-year")."""
-    stated = figures(question) | {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", question.lower()) if w in NUMBER_WORDS}
-    return figures(text) - stated
+    return figures(text) - _stated(question)
+
+
+@lru_cache(maxsize=256)
+def _stated(question: str) -> frozenset[str]:
+    """The figures a question states (worked out once: every sentence of every passage is checked against it)."""
+    return frozenset(figures(question) | {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", question.lower())
+                                          if w in NUMBER_WORDS})

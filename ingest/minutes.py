@@ -12,7 +12,7 @@ import re
 from ingest.dates import first_date
 from ingest.lines import Line
 from ingest.models import Minute
-from ingest.numbering import alone, longest_run, reference
+from ingest.numbering import alone, longest_run, references
 
 NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
 NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
@@ -151,9 +151,7 @@ def parse_minutes(lines: list[Line], item: str | None = None) -> list[Minute]:
 
     ids = [(i, m.group(1), m.group(2)) for i, line in enumerate(lines) if (m := RESOLUTION_ID.match(line.text))]
     # a parish's running references ("25/007 Precept 2025/26") head its minutes as numbers do elsewhere
-    refs = longest_run([(i, r) for i, line in enumerate(lines)
-                        if (r := reference(line.text, lines[i + 1].text if i + 1 < len(lines) else ""))
-                        and _is_heading_title(r.title)])
+    refs = longest_run([(i, r) for i, r in references(lines) if _is_heading_title(r.title)])
     if len(ids) >= 2:
         starts = [(i, num, title.strip(" :")) for i, num, title in ids]
     else:

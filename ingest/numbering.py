@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-REF = re.compile(r"^\s*(?:(?:minute|min|item)\.?\s+(?:no\.?\s*)?)?((?:[A-Z]{1,4}\s?)?(\d{1,4})/(\d{1,4})[a-z]?)"
-                 r"(?:[.:)]\s*|\s+)(\S.{1,200})$", re.I)
-REF_ALONE = re.compile(r"^\s*(?:(?:minute|min|item)\.?\s+(?:no\.?\s*)?)?((?:[A-Z]{1,4}\s?)?(\d{1,4})/(\d{1,4})[a-z]?)"
-                       r"[.:)]?\s*$", re.I)
+_OPENING = r"^\s*(?:(?:minute|min|item)\.?\s+(?:no\.?\s*)?)?((?:[A-Z]{1,4}\s?)?(\d{1,4})/(\d{1,4})[a-z]?)"
+REF = re.compile(_OPENING + r"(?:[.:)]\s*|\s+)(\S.{1,200})$", re.I)
+REF_ALONE = re.compile(_OPENING + r"[.:)]?\s*$", re.I)
 # a reference as a question quotes it: "item 25/005", "minute 123/24"
 QUOTED_REF = r"(?:[A-Z]{1,4}\s?)?\d{1,4}/\d{1,4}[a-z]?"
 
@@ -41,6 +40,12 @@ def reference(text: str, following: str = "") -> Ref | None:
     a, b = m.group(2), m.group(3)
     series, running = (b, a) if _is_year(b) and not _is_year(a) else (a, b)
     return Ref(re.sub(r"\s+", "", m.group(1)), int(series), int(running), title)
+
+
+def references(lines: list) -> list[tuple[int, Ref]]:
+    """(index, reference) of every line of ``lines`` (ingest.lines.Line) that opens with one."""
+    return [(i, r) for i, line in enumerate(lines)
+            if (r := reference(line.text, lines[i + 1].text if i + 1 < len(lines) else ""))]
 
 
 def alone(text: str) -> bool:
