@@ -88,7 +88,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
             start = next((k for k in known if unit.text.startswith(k) and len(k) > 40), None)
             if start is not None:
                 known[unit.text] = known[start]
-    terms = question.terms
+    terms = question.asked_terms
     lexicals = [coverage(terms, u.text) for u in units]
     unknown = [n for n in range(len(units)) if units[n].text not in known]
     likely = sorted(unknown, key=lambda n: (-(lexicals[n] > 0), units[n].passage, units[n].position))
@@ -193,6 +193,8 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
                               max(current.lexical, nxt.lexical))
             taken.add((nxt.passage, nxt.position))
             position += 1
+        if repeats(chosen[-1].text, chosen[:-1]):
+            chosen.pop()  # completed, it says what an earlier quote says (a table's comment beside its bullet)
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
     kept = [c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)]
     return sorted(kept, key=lambda u: -u.score)
@@ -228,7 +230,7 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
     words = text.split(" (Recitals: ")[0].split()  # what was resolved, not why
     if len(words) <= width:
         return ""
-    terms = question.terms
+    terms = question.asked_terms
     starts = range(0, len(words) - width + 1)
     figured = {s for s in starts if new_figures(" ".join(words[s:s + width]), question.search_text)} \
         if question.asks_figure else set()

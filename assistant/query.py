@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
+from assistant import tuning as T
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
 from ingest.numbering import QUOTED_REF
@@ -43,6 +44,11 @@ DOC_KINDS = [(r"\bslides?\b|\bpresentation\b|\bdeck\b", "presentation"), (r"\bac
              (r"\bminutes\b", "minutes"), (r"\bforecasts?\b", "budget")]
 SUBORDINATE = re.compile(r"^\s*(?:when|after|before|since|once|as|while|now that)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
                          r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
+# what sets the scene rather than asks: "In the forecast council adopted in March 2026, when is ...", a
+# statement before the question ("The decision was called in. What did ..."), "..., per the budget slides"
+SETTING = re.compile(r"^\s*(?:in|at|for|on|from|of|according to|under|within)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
+                     r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
+SOURCE_NAMED = re.compile(r",?\s+(?:per|according to|in|as set out in)\s+the\s+[^,?]{3,60}(?=\?*\s*$)", re.I)
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
                        r"these|he|she)\b", re.I)
 
@@ -74,6 +80,13 @@ class Question:
     def terms(self) -> list[str]:
         """The stemmed content words of ``search_text``, worked out once however many readers ask."""
         return content_terms(self.search_text)
+
+    @cached_property
+    def asked_terms(self) -> list[str]:
+        """``terms`` with the words of the clause that asks counted again ASKED_EXTRA times: a sentence that answers holds what is
+        asked ("what council tax rise was planned"), not only the scene ("when Cabinet looked at the budget")."""
+        asked = main_clause(self.search_text)
+        return self.terms + content_terms(asked) * T.ASKED_EXTRA if asked != self.search_text else self.terms
 
     @property
     def asks_figure(self) -> bool:
@@ -182,6 +195,16 @@ HOW_IT_WENT = re.compile(r"^(\s*how\s+(?:did|does|do|has|have|will)\b.*?)\s+(?:g
                          re.I)
 SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|does)\b)|\s+compared?\s+with\s+|"
                    r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
+
+
+def main_clause(text: str) -> str:
+    """The clause of a question that asks, without what sets the scene: a statement before it, a leading
+    "When ...," or "In the ...," clause, a trailing "per the budget slides"."""
+    asked = " ".join(re.findall(r"[^.?!]*\?", text)).strip() or text  # sentences that ask
+    asked = SUBORDINATE.sub("", asked, count=1)
+    asked = SETTING.sub("", asked, count=1)
+    asked = SOURCE_NAMED.sub("", asked)
+    return asked if len(content_terms(asked)) >= 2 else text
 
 
 def sub_questions(text: str) -> list[str]:

@@ -26,6 +26,7 @@ MIN_LEXICAL_TERMS = 3  # ... unless fewer words than this would be left
 NEVER_SHARE = 0.25  # ... but a word in more than this share is never searched for (dense search covers it)
 
 # ---- choosing sentences to quote (assistant/extractive.py) ---------------------------------------------------
+ASKED_EXTRA = 2  # a sentence's words are also matched this many more times against the clause that asks; LOPO 2026-12-03 (0/1/2/3: each pair chose 2 or tied at 1, the third never lower)
 SIMILARITY_WEIGHT = 0.4  # a sentence's cosine to the question; samples, swept
 LEXICAL_WEIGHT = 0.45  # its share of the question's words; samples, swept
 CONTEXT_WEIGHT = 0.15  # its passage's share; samples, swept

@@ -316,3 +316,32 @@ def test_minutes_in_a_table_have_the_reference_alone_and_the_title_below():
                                                        ("25/003", "Date of next meeting")]
     assert minutes[1].vote == "recorded vote: 5 for, 1 abstention"
     assert vote_of("It was resolved for 2 years.") == "not stated"
+
+
+def test_the_clause_that_asks_is_told_from_the_one_that_sets_the_scene():
+    from assistant.query import main_clause
+
+    q = parse_question("When Cabinet looked at the draft budget in January, what council tax rise was planned?")
+    assert main_clause(q.text) == "what council tax rise was planned?"
+    assert q.asked_terms.count("tax") > q.terms.count("tax") and q.asked_terms.count("cabinet") == 1
+    assert main_clause("The hubs decision was called in. What did Scrutiny do with it in January?") == \
+        "What did Scrutiny do with it in January?"
+    assert main_clause("The hubs decision was called in. What came of it?").startswith("The hubs")  # too little
+    assert main_clause("In the forecast adopted in March 2026, when is the garage pencilled in?") == \
+        "when is the garage pencilled in?"
+    assert main_clause("How much will the cut in management save, per the budget slides?") == \
+        "How much will the cut in management save?"
+    assert parse_question("What is item 4 about?").asked_terms == parse_question("What is item 4 about?").terms
+
+
+def test_a_quote_completed_by_its_next_sentence_is_not_quoted_when_that_repeats_an_earlier_one():
+    from assistant.extractive import Unit, choose_units
+
+    q = parse_question("How did the number of looked after children change in June?")
+    units = [Unit("53.0 40 Jun In June the number of Looked After Children fell to 701 from 712.", 0, 0, 0.9),
+             Unit("This figure includes 57 UASC, 8% of the current LAC population.", 0, 1, 0.5),
+             Unit("• The number of Looked After Children In June the number of Looked After Children fell to "
+                  "701 from 712.", 1, 0, 0.85),
+             Unit("This figure includes 57 UASC, 8% of the current LAC population.", 1, 1, 0.5)]
+    chosen = choose_units(units, q)
+    assert len(chosen) == 1 and chosen[0].text.startswith("53.0")
