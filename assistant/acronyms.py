@@ -1,17 +1,30 @@
-"""Acronyms the papers define ("Cambridgeshire and Peterborough NHS Foundation Trust (CPFT)"), so a question
-that uses the short form also finds passages and agenda titles that only spell it out."""
+"""Acronyms the papers define ("Cambridgeshire and Peterborough NHS Foundation Trust (CPFT)"), or use while
+spelling out elsewhere a name whose initials they are ("FONOM" beside "Federation of Northern Ontario
+Municipalities"), so a question that uses the short form also finds passages that only spell it out."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+# a run of capitalised words, joined by the small words a name holds ("Federation of Northern Ontario ...")
+NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on|in|&)[ \t]+)*[A-Z][a-z]+){2,8}")
+CAPS = re.compile(r"\b[A-Z]{3,7}\b")
+SMALL = {"of", "and", "for", "the", "on", "in", "&"}
 DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|of|for|the|in|on)[ \t]+)*){1,9}?)\(([A-Z][A-Za-z&]{1,7})\)")
 
 
 def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
     """Acronym -> long form, from the first ``limit_chunks`` chunks of the registry."""
     found: dict[str, str] = {}
+    used: set[str] = set()
+    names: dict[str, Counter] = {}
     for text in registry.chunk_texts(limit_chunks):
-        for m in DEFINITION.finditer(text.replace("\n", " ")):
+        text = text.replace("\n", " ")
+        used.update(CAPS.findall(text))
+        for m in NAME.finditer(text):
+            for key in _initials(m.group(0)):
+                names.setdefault(key, Counter())[m.group(0)] += 1
+        for m in DEFINITION.finditer(text):
             acronym = m.group(2)
             if acronym in found or not acronym.isupper() and not re.fullmatch(r"[A-Z][A-Za-z&]+", acronym):
                 continue
@@ -25,7 +38,19 @@ def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
                 found[acronym] = " ".join(words[start:])
             elif acronym.upper().startswith("".join(w[0] for w in caps[-n:]).upper()[:2]) and len(caps) >= n - 1:
                 found[acronym] = " ".join(words[-(n + 2):])
+    for acronym in used - set(found):  # used, never defined: the name the papers spell out most often
+        if acronym in names:
+            found[acronym] = names[acronym].most_common(1)[0][0]
     return found
+
+
+def _initials(name: str) -> set[str]:
+    """The acronyms a name may have: its capitalised words' initials, with and without its small words'
+    ("FNOM", "FONOM")."""
+    words = name.split()
+    big = "".join(w[0] for w in words if w not in SMALL)
+    every = "".join(w[0].upper() for w in words if w != "&")
+    return {k for k in (big, every) if 3 <= len(k) <= 7}
 
 
 def expand(text: str, acronyms: dict[str, str]) -> str:

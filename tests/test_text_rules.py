@@ -345,3 +345,18 @@ def test_a_quote_completed_by_its_next_sentence_is_not_quoted_when_that_repeats_
              Unit("This figure includes 57 UASC, 8% of the current LAC population.", 1, 1, 0.5)]
     chosen = choose_units(units, q)
     assert len(chosen) == 1 and chosen[0].text.startswith("53.0")
+
+
+def test_an_acronym_the_papers_use_but_never_define_is_read_as_the_name_they_spell_out():
+    from assistant.acronyms import expand, find_acronyms
+
+    class Papers:
+        def chunk_texts(self, limit):
+            return ["Councillor Kirkey: FONOM Conference, Police Services Board.",
+                    "THAT we authorize attendance at the Federation of Northern Ontario Municipalities – May 11-13.",
+                    "Care Quality Commission (CQC) inspections. THAT the report be received."]
+
+    found = find_acronyms(Papers())
+    assert found["FONOM"] == "Federation of Northern Ontario Municipalities"
+    assert found["CQC"] == "Care Quality Commission" and "THAT" not in found
+    assert "Federation of Northern" in expand("Who goes to the FONOM conference?", found)
