@@ -232,8 +232,8 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
         return ""
     terms = question.asked_terms
     starts = range(0, len(words) - width + 1)
-    figured = {s for s in starts if new_figures(" ".join(words[s:s + width]), question.search_text)} \
-        if question.asks_figure else set()
+    figured = {s for s in starts if new_figures(run := " ".join(words[s:s + width]), question.search_text)
+               and answers_money(question.text, run)} if question.asks_figure else set()
 
     def score(start: int) -> float:
         value = coverage(terms, " ".join(words[start:start + width]))
@@ -241,7 +241,7 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
             value += T.KIND_BONUS
         return value - 0.0005 * start  # ties go to the earlier run
 
-    # "how big is …": a run without a figure it did not state cannot answer it
+    # "how big is …": a run without a figure it did not state cannot answer it, nor "how much" one without a sum
     best = max(sorted(figured) or starts, key=score)
     end = min(len(words), best + width)
     for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):  # the run keeps its end
