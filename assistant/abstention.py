@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.query import Question
+from assistant.terms import stems_of
 from ingest.records import Document, Passage
+from ingest.words import names_in
 
 MODEL_PATH = Path(__file__).with_name("abstention_model.json")
 # a decision reported as taken ("the Committee agreed", "was approved"), not one still to come ("can be passed")
@@ -39,6 +41,7 @@ class Evidence:
     beyond_library: float  # the question asks about a time after the library's last meeting
     decision_missing: float  # a decision is asked about; the lead passage is not minutes nor reports one taken
     meeting_missing: float = 0.0  # the question names the day of a meeting and the library holds no paper of it
+    name_missing: float = 0.0  # "who ...?" and the lead sentence names no one the question does not
 
     @property
     def missing(self) -> float:
@@ -78,9 +81,13 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
         and not DECISION_TAKEN.search(lead)
     meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
         not set(question.exact_dates) & set(held)
+    # "who is the new commissioner, after X resigned?" is not answered by X's resignation
+    asked = stems_of(question.text)
+    name_missing = question.asks_who and bool(lead) and all(stems_of(n) & asked for n in names_in(lead))
     return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
-                    float(body_missing), float(beyond), float(decision_missing), float(meeting_missing))
+                    float(body_missing), float(beyond), float(decision_missing), float(meeting_missing),
+                    float(name_missing))
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ class Model:
 
 # the flags the model weighs (see Model)
 FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
-         "decision_missing", "meeting_missing", "missing")
+         "decision_missing", "meeting_missing", "name_missing", "missing")
 
 
 def nearby(question: Question, documents: list[Document]) -> str:

@@ -89,6 +89,11 @@ class Question:
         return self.terms + content_terms(asked) * T.ASKED_EXTRA if asked != self.search_text else self.terms
 
     @property
+    def asks_who(self) -> bool:
+        """Whether the clause that asks asks for a person or body ("who replaced him?", "who's been approved")."""
+        return bool(re.match(r"\s*who(?:'s|’s|se)?\b", main_clause(self.text), re.I))
+
+    @property
     def asks_figure(self) -> bool:
         """Whether a figure is asked for ("how much", "what price"), whatever the question's main intent."""
         return bool(dict(INTENTS)["figure"].search(self.text))

@@ -360,3 +360,24 @@ def test_an_acronym_the_papers_use_but_never_define_is_read_as_the_name_they_spe
     assert found["FONOM"] == "Federation of Northern Ontario Municipalities"
     assert found["CQC"] == "Care Quality Commission" and "THAT" not in found
     assert "Federation of Northern" in expand("Who goes to the FONOM conference?", found)
+
+
+def test_a_who_question_is_not_answered_by_a_sentence_naming_only_whom_it_names():
+    from assistant.abstention import gather
+    from ingest.words import names_in
+
+    assert names_in("THAT we accept the resignation of Harold Elston in May. Dave Yemm, Shelly Foote.") == \
+        {"harold", "elston", "yemm", "shelly", "foote"}  # a sentence's first word, a month: not names
+    p = Passage_of("THAT we accept resignation of Harold Elston as Integrity Commissioner.")
+    new = parse_question("Who is the new integrity commissioner, appointed after Harold Elston resigned?")
+    assert gather(new, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+    who = parse_question("Who resigned as integrity commissioner?")
+    assert not gather(who, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+    what = parse_question("What did council do about the integrity commissioner?")
+    assert not gather(what, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+
+
+def Passage_of(text):
+    from ingest.records import Passage
+
+    return Passage("c", "d", text, "m.pdf", "m.pdf", "Council", "2025-12-02", "minutes", None, "", "R1", 1, 1)
