@@ -18,6 +18,7 @@ from assistant.models import Passage
 from assistant.query import Question
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
+from ingest.minutes import counts_votes
 from ingest.units import YEAR_ROW, split_units, tabular
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
@@ -185,6 +186,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
                          or (wants_figure and not new_figures(current.text, question.search_text)
                              and new_figures(nxt.text, question.search_text))
                          or (question.intent == "action" and len(chosen) == 1 and position == u.position)
+                         or (question.asks_vote and counts_votes(nxt.text) and not counts_votes(current.text))
                          or CONTINUES.match(nxt.text) is not None
                          or nxt.score >= best * relative)
             if not completes or FURNITURE.search(nxt.text):

@@ -49,6 +49,8 @@ SUBORDINATE = re.compile(r"^\s*(?:when|after|before|since|once|as|while|now that
 SETTING = re.compile(r"^\s*(?:in|at|for|on|from|of|according to|under|within)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
                      r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
 SOURCE_NAMED = re.compile(r",?\s+(?:per|according to|in|as set out in)\s+the\s+[^,?]{3,60}(?=\?*\s*$)", re.I)
+VOTE_ASKED = re.compile(r"\b(?:vot(?:e|ed|es|ing)|backed|supported|opposed|in favou?r|unanimous(?:ly)?|majority)\b",
+                        re.I)
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
                        r"these|he|she)\b", re.I)
 
@@ -87,6 +89,11 @@ class Question:
         asked ("what council tax rise was planned"), not only the scene ("when Cabinet looked at the budget")."""
         asked = main_clause(self.search_text)
         return self.terms + content_terms(asked) * T.ASKED_EXTRA if asked != self.search_text else self.terms
+
+    @property
+    def asks_vote(self) -> bool:
+        """Whether the question asks how a vote went ("how many councillors backed it?", "was it unanimous?")."""
+        return bool(VOTE_ASKED.search(self.text))
 
     @property
     def asks_who(self) -> bool:

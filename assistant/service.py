@@ -25,7 +25,7 @@ from committee.settings import Settings
 from index.filters import Filters
 from ingest.dates import spoken
 from ingest.figures import new_figures
-from ingest.minutes import operative_first
+from ingest.minutes import counts_votes, operative_first
 from ingest.run import Library
 
 
@@ -223,7 +223,8 @@ class Assistant(RegisterAnswers):
         for text, p in with_figure:
             if cover(held, f"{p.about} {text}") < T.FIGURE_COVERAGE:
                 continue
-            if head and not head & stems_of(self._figure_context(p, text)):
+            if head and not head & stems_of(self._figure_context(p, text)) and not (
+                    question.asks_vote and counts_votes(text)):  # a vote's counts are of councillors
                 continue
             if months and not months & (_months_in(p.text) | {int((p.meeting_date or "0000-00")[5:7])}):
                 continue

@@ -107,6 +107,13 @@ INLINE_VOTE = re.compile(r"\b(\d{1,3})\s+(?:in\s+favou?r|for)\b(?:[^.\d]{0,20}?\
                          r"(?:[^.\d]{0,20}?\b(\d{1,3})\s+abst(?:ain\w*|entions?))?", re.I)
 
 
+def counts_votes(text: str) -> bool:
+    """Whether ``text`` counts a vote: a side of a recorded vote ("For (9) Mr A, Mr B Against (41)") or counts
+    beside a resolution ("(6 in favour, 1 against)")."""
+    return bool(re.search(r"\b(?:for|against|abstain\w*|yeas?|nays?|ayes?|noes)\s*[:(\-–]?\s*\d{1,3}\)", text, re.I)
+                or any(m.group(2) or m.group(3) for m in INLINE_VOTE.finditer(text)))
+
+
 def vote_of(resolution: str, text: str = "") -> str:
     """How a resolution was carried, in the register's controlled words; a recorded vote with its counts."""
     counted = recorded_vote(text)

@@ -75,6 +75,8 @@ def stem(word: str) -> str:
 # options"); "one" is left as it is, for it is as often a pronoun ("one of the reports")
 NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(),
                                                 start=2)} | {"twenty": "20", "fifty": "50", "hundred": "100"}
+# the short forms minutes print for the words a question uses ("Cllr Jones" is a councillor)
+SHORT_FORMS = {"cllr": "councillor", "cllrs": "councillors"}
 
 
 def tokens(text: str) -> list[str]:
@@ -85,7 +87,7 @@ def tokens(text: str) -> list[str]:
             w = w[:-2]
         for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
             if part and part not in STOPWORDS:
-                out.append(NUMBER_WORDS.get(part, part))
+                out.append(NUMBER_WORDS.get(part) or SHORT_FORMS.get(part, part))
     return out
 
 

@@ -101,6 +101,10 @@ def test_a_payments_table_row_and_how_a_vote_went(assistant):
     assert not paid.abstained and paid.answer.startswith("Green Spaces Ltd Grass cutting December 450.00 90.00 540.00")
     vote = assistant.ask("How did the vote on the precept go?")
     assert not vote.abstained and "126/24" in vote.answer[:100]
+    counted = assistant.ask("How many councillors voted for the precept?")  # the counts are of councillors ("Cllr")
+    assert not counted.abstained and "6 for, 1 against" in counted.answer[:300]
+    many = assistant.ask("How many voted for the precept?")  # the counts printed after the resolution complete it
+    assert not many.abstained and "(6 in favour, 1 against)" in many.answer[:300]
 
 
 def test_an_item_by_running_reference(assistant):

@@ -381,3 +381,13 @@ def Passage_of(text):
     from ingest.records import Passage
 
     return Passage("c", "d", text, "m.pdf", "m.pdf", "Council", "2025-12-02", "minutes", None, "", "R1", 1, 1)
+
+
+def test_a_vote_is_counted_in_councillors():
+    from ingest.minutes import counts_votes
+
+    assert counts_votes("For (9) Mr Baldock, Mr Campkin Against (41)")
+    assert counts_votes("RESOLVED that the precept be set (6 in favour, 1 against).")
+    assert not counts_votes("The amendment was lost.") and not counts_votes("Item 9 for decision (pages 4-9)")
+    assert parse_question("How many councillors backed the amendment?").asks_vote
+    assert not parse_question("How many councillors sit on the board?").asks_vote
