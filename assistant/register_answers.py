@@ -17,6 +17,7 @@ from ingest.dates import spoken
 from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import sentences, split_units
+from ingest.words import names_in
 
 CURRENT = "This is the current decision."  # said of the latest resolution on a matter
 
@@ -33,6 +34,7 @@ PROCEDURAL = re.compile(r"\bminutes\b.{0,80}\b(?:adopted|approved|confirmed|rece
                         r"\bconfirm(?:s|ing)?\s+(?:the\s+)?proceedings\b|\bagenda\b.{0,30}\b(?:adopted|approved)\b",
                         re.I)
 # "which items on the agenda are about X", "where on the agenda is X", "which pages hold X": the agenda register
+LETTERED = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v|vi{1,3})\)\s")  # "a) Agree ...", "(ii) Delegate ..."
 ITEM_ASKED = re.compile(r"\bwhich items?\b|\bitems?\s+(?:on|in|of)\b|\bwhere\s+(?:on|in)\s+(?:the|this|that)\b[^?]*"
                         r"\b(?:agenda|pack|papers)\b|\bwhich pages?\b", re.I)
 
@@ -105,8 +107,11 @@ class RegisterAnswers:
                     continue
                 n = _cite(cited, p)
                 vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
+                # the minute's title after what it resolved, unless that already says it
+                title = "" if registers.overlap(content_terms(row.title), row.resolution) >= T.TITLE_SAID \
+                    else f" ({row.title})"
                 lines.append(f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{vote}: "
-                             f"{operative_first(row.resolution)} ({row.title}) [{n}]")
+                             f"{operative_first(row.resolution)}{title} [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and question.asks_recommendation:
             rows = self.registry.recommendations(filters, docs)
@@ -118,7 +123,7 @@ class RegisterAnswers:
                 if p is not None:
                     n = _cite(cited, p)
                     lines.append(f"Item {row.item} ({row.item_title}) of the {spoken(row.meeting_date)} "
-                                 f"papers asks: {row.recommendation} [{n}]")
+                                 f"papers asks: {parts_about(row.recommendation, question.text)} [{n}]")
         if (question.intent == "agenda" or ITEM_ASKED.search(question.text)) and not listed and not question.item:
             self._agenda_lines(question, filters, terms, lines, cited)
         return lines, cited
@@ -318,7 +323,7 @@ class RegisterAnswers:
             rec = next((r for r in self.registry.recommendations(filters, [row.doc_id]) if r.item == row.item), None)
             q = rec and self._passage_for(filters, rec.doc_id, rec.pages[0], rec.pages[1], rec.recommendation[:40])
             if q is not None:
-                lines.append(f"It asks: {rec.recommendation} [{_cite(cited, q)}]")
+                lines.append(f"It asks: {parts_about(rec.recommendation, question.text)} [{_cite(cited, q)}]")
         taken = self._decision_on(row, doc, filters)
         if taken is not None:
             q = self._passage_for(filters, taken.doc_id, taken.pages[0], taken.pages[1], taken.resolution,
@@ -374,3 +379,20 @@ def _sentence(text: str) -> str:
     """A comment as a sentence, ending in a full stop."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def parts_about(recommendation: str, question: str) -> str:
+    """A recommendation of lettered parts cut to those naming what the question names ("f) Delegate award of the
+    contract Hauxton Extra Care ..." for a question about Hauxton), with how many others there are; the whole of
+    it when every part, or none, names it."""
+    cuts = [m.start() for m in LETTERED.finditer(recommendation)]
+    if len(cuts) < 3:
+        return recommendation
+    intro = recommendation[:cuts[0]].strip()
+    parts = [recommendation[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(recommendation)])]
+    asked = names_in(question)
+    about = [p for p in parts if asked & names_in(p)]
+    if not about or len(about) == len(parts):
+        return recommendation
+    others = len(parts) - len(about)
+    return f"{intro} {' '.join(about)} (and {others} other recommendation{'s' if others > 1 else ''})".strip()

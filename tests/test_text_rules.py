@@ -391,3 +391,17 @@ def test_a_vote_is_counted_in_councillors():
     assert not counts_votes("The amendment was lost.") and not counts_votes("Item 9 for decision (pages 4-9)")
     assert parse_question("How many councillors backed the amendment?").asks_vote
     assert not parse_question("How many councillors sit on the board?").asks_vote
+
+
+def test_a_recommendation_of_lettered_parts_is_cut_to_those_naming_what_is_asked_about():
+    from assistant.register_answers import parts_about
+
+    rec = ("The Committee is recommended to: a) Agree to tender the contract at Willow Court. b) Delegate award of "
+           "the contract for Willow Court to the Director. c) Delegate award of the contract at Ditchburn Place. "
+           "d) Delegate award of the contract at Hauxton to the Director.")
+    assert parts_about(rec, "What is the committee asked to do about Hauxton?") == (
+        "The Committee is recommended to: d) Delegate award of the contract at Hauxton to the Director. "
+        "(and 3 other recommendations)")
+    assert parts_about(rec, "What does item 4 ask us to decide?") == rec  # no part named: all of it
+    assert parts_about("The Committee is asked to note the report.", "What about Hauxton?") == \
+        "The Committee is asked to note the report."
