@@ -10,6 +10,7 @@ from collections import Counter
 NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on|in|&)[ \t]+)*[A-Z][a-z]+){2,8}")
 CAPS = re.compile(r"\b[A-Z]{3,7}\b")
 SMALL = {"of", "and", "for", "the", "on", "in", "&"}
+NEAR = 10  # a name in a chunk that uses the short form counts this many times more (a rule of thumb)
 DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*[ \t]+(?:(?:and|&|of|for|the|in|on)[ \t]+)*){1,9}?)\(([A-Z][A-Za-z&]{1,7})\)")
 
 
@@ -20,10 +21,11 @@ def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
     names: dict[str, Counter] = {}
     for text in registry.chunk_texts(limit_chunks):
         text = text.replace("\n", " ")
-        used.update(CAPS.findall(text))
+        here = set(CAPS.findall(text))
+        used |= here
         for m in NAME.finditer(text):
-            for key in _initials(m.group(0)):
-                names.setdefault(key, Counter())[m.group(0)] += 1
+            for key, name in _spans(m.group(0)):  # a name beside its short form counts for more than one alone
+                names.setdefault(key, Counter())[name] += 1 + NEAR * (key in here)
         for m in DEFINITION.finditer(text):
             acronym = m.group(2)
             if acronym in found or not acronym.isupper() and not re.fullmatch(r"[A-Z][A-Za-z&]+", acronym):
@@ -38,19 +40,27 @@ def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
                 found[acronym] = " ".join(words[start:])
             elif acronym.upper().startswith("".join(w[0] for w in caps[-n:]).upper()[:2]) and len(caps) >= n - 1:
                 found[acronym] = " ".join(words[-(n + 2):])
-    for acronym in used - set(found):  # used, never defined: the name the papers spell out most often
+    for acronym in used - set(found):  # used, never defined: the name the papers spell out most often beside it
         if acronym in names:
             found[acronym] = names[acronym].most_common(1)[0][0]
     return found
 
 
-def _initials(name: str) -> set[str]:
-    """The acronyms a name may have: its capitalised words' initials, with and without its small words'
-    ("FNOM", "FONOM")."""
-    words = name.split()
-    big = "".join(w[0] for w in words if w not in SMALL)
-    every = "".join(w[0].upper() for w in words if w != "&")
-    return {k for k in (big, every) if 3 <= len(k) <= 7}
+def _spans(run: str) -> list[tuple[str, str]]:
+    """(acronym, name) for every name a run of capitalised words holds ("Lincoln Square Special Service Area"
+    holds "Special Service Area", SSA): its initials with and without its small words ("FNOM", "FONOM")."""
+    words = run.split()
+    out = []
+    for a in range(len(words)):
+        for b in range(a + 2, len(words) + 1):
+            span = words[a:b]
+            if span[-1] in SMALL or span[0] in SMALL:
+                continue
+            name = " ".join(span)
+            big = "".join(w[0] for w in span if w not in SMALL)
+            every = "".join(w[0].upper() for w in span if w != "&")
+            out += [(k, name) for k in {big, every} if 3 <= len(k) <= 7]
+    return out
 
 
 def expand(text: str, acronyms: dict[str, str]) -> str:

@@ -354,12 +354,15 @@ def test_an_acronym_the_papers_use_but_never_define_is_read_as_the_name_they_spe
         def chunk_texts(self, limit):
             return ["Councillor Kirkey: FONOM Conference, Police Services Board.",
                     "THAT we authorize attendance at the Federation of Northern Ontario Municipalities – May 11-13.",
-                    "Care Quality Commission (CQC) inspections. THAT the report be received."]
+                    "Care Quality Commission (CQC) inspections. THAT the report be received.",
+                    "The Shared Services Agreement with the county. The Shared Services Agreement ends.",
+                    "Minutes of the Lincoln Square Special Service Area #21 Commission. SSA #21 logo."]
 
     found = find_acronyms(Papers())
     assert found["FONOM"] == "Federation of Northern Ontario Municipalities"
     assert found["CQC"] == "Care Quality Commission" and "THAT" not in found
     assert "Federation of Northern" in expand("Who goes to the FONOM conference?", found)
+    assert found["SSA"] == "Special Service Area"  # the name held beside the short form, though printed less
 
 
 def test_a_who_question_is_not_answered_by_a_sentence_naming_only_whom_it_names():
