@@ -117,8 +117,9 @@ class Assistant(RegisterAnswers):
             scored = extractive.score_units(replace(question, text=part, search_text=part,
                                                     intent=question.intent if asked == "fact" else asked), top, embed,
                                             self.retriever.coverage, known, shortlist=0)
-            if scored:
-                must.append(max(scored, key=lambda u: u.score))
+            quotable = [u for u in scored if not extractive.FURNITURE.search(u.text)]
+            if quotable:
+                must.append(max(quotable, key=lambda u: u.score))
         chosen = extractive.choose_units(units, question, max_units=many - 1 if register_lines else many,
                                          skip=register_lines + [reply_line], must=must)
         if listed:
