@@ -84,9 +84,10 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
     if not units:
         return []
     known = dict(known or {})
-    for unit in units:  # a passage completed from the next chunk ends in a longer sentence than it was stored with
+    for unit in units:  # a passage completed from the chunks beside it has longer sentences than it was stored with
         if unit.text not in known:
-            start = next((k for k in known if unit.text.startswith(k) and len(k) > 40), None)
+            start = next((k for k in known if len(k) > 40 and (unit.text.startswith(k) or unit.text.endswith(k))),
+                         None)
             if start is not None:
                 known[unit.text] = known[start]
     terms = question.asked_terms

@@ -347,7 +347,9 @@ class RegisterAnswers:
         return scored[0][1] if best >= T.ITEM_DECISION_OVERLAP and best >= 2 * runner_up else None
 
     def _completed(self, passage: Passage, filters: Filters) -> Passage:
-        """A passage whose last sentence runs on into the next chunk, with that sentence finished."""
+        """A passage whose first sentence began in the chunk before, or whose last runs on into the next
+        chunk, with those sentences whole."""
+        passage = self._begun(passage, filters)
         if re.search(r"[.!?:;)]\s*$", passage.text):
             return passage
         following = self.registry.next_chunk_id(passage.chunk_id, filters)
@@ -367,6 +369,31 @@ class RegisterAnswers:
             return passage
         return replace(passage, text=passage.text + "\n" + "\n".join(tail), last_page=max(
             passage.last_page, nxt.first_page if len(tail) < len(lines) else nxt.last_page))
+
+    def _begun(self, passage: Passage, filters: Filters) -> Passage:
+        """A passage that opens mid-sentence ("per month (aged 18+) – YTD In February ...") with the start of
+        that sentence from the chunk before it."""
+        if not re.match(r"[\s\-•o…]*[a-z]", passage.text):
+            return passage
+        before = self.registry.previous_chunk_id(passage.chunk_id, filters)
+        if before is None:
+            return passage
+        prev = self.registry.chunks_by_id([before])[before]
+        lines = prev.text.splitlines()
+        own = passage.text.splitlines()
+        if lines and own and lines[-1] == own[0]:  # the chunker repeats one line of overlap
+            lines = lines[:-1]
+        head: list[str] = []
+        for line in reversed(lines[-8:]):
+            if re.search(r"[.!?:;]\s*$", line):
+                break  # the line before ended a sentence: the one cut began on the line after it
+            head.insert(0, line)
+            if re.match(r"[\s\-•o…]*[A-Z0-9(“\"]", line):
+                break
+        if not head:
+            return passage
+        return replace(passage, text="\n".join(head) + "\n" + passage.text, first_page=min(
+            passage.first_page, prev.last_page if len(head) < len(lines) else prev.first_page))
 
     def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""

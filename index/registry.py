@@ -251,6 +251,15 @@ class Registry(RegisterReads):
             f"AND {filters.role_sql('c')}", (chunk_id,)).fetchone()
         return row[0] if row else None
 
+    def previous_chunk_id(self, chunk_id: str, filters: Filters) -> str | None:
+        """The chunk before this one in its paper, in the same item and minute, if ``filters`` admit it."""
+        row = self.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal - 1 "
+            "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
+            "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
+            f"AND {filters.role_sql('c')}", (chunk_id,)).fetchone()
+        return row[0] if row else None
+
     def chunk_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 

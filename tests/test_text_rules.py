@@ -408,3 +408,30 @@ def test_a_recommendation_of_lettered_parts_is_cut_to_those_naming_what_is_asked
     assert parts_about(rec, "What does item 4 ask us to decide?") == rec  # no part named: all of it
     assert parts_about("The Committee is asked to note the report.", "What about Hauxton?") == \
         "The Committee is asked to note the report."
+
+
+def test_a_passage_opening_mid_sentence_is_begun_from_the_chunk_before():
+    from assistant.register_answers import RegisterAnswers
+    from index.filters import Filters
+    from ingest.records import Passage
+
+    def chunk(cid, text, page):
+        return Passage(cid, "d", text, "r.pdf", "r.pdf", "", None, "report", None, "", None, page, page)
+
+    before = chunk("c1", "Delays are reported monthly.\n• Average number of bed-day delays per 100,000\npopulation",
+                   4)
+    cut = chunk("c2", "per month – In May 2018, there were 406 bed-day delays.", 5)
+
+    class Chunks:
+        def previous_chunk_id(self, chunk_id, filters):
+            return "c1" if chunk_id == "c2" else None
+
+        def chunks_by_id(self, ids):
+            return {"c1": before}
+
+    reader = RegisterAnswers.__new__(RegisterAnswers)
+    reader.registry = Chunks()
+    whole = reader._begun(cut, Filters())
+    assert whole.text.startswith("• Average number of bed-day delays per 100,000\npopulation\nper month")
+    assert whole.first_page == 4
+    assert reader._begun(before, Filters()) is before  # it opens with a capital: nothing to begin
