@@ -100,7 +100,7 @@ def score_units(question: Question, passages: list[Passage], embed, coverage,
     sims = np.zeros(len(units))
     sims[embedded] = vectors[1:] @ query
     for n, unit in enumerate(units):
-        if unit.text in known:
+        if unit.text in known and known[unit.text].shape == query.shape:
             sims[n] = float(known[unit.text] @ query)
     context = [coverage(terms, f"{p.about} {p.text}") for p in passages]
     for unit, sim, lexical in zip(units, sims, lexicals):

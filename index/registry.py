@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -227,10 +228,14 @@ class Registry(RegisterReads):
             f"JOIN chunks n ON n.doc_id = p.doc_id AND n.ordinal = p.ordinal + 1 WHERE p.chunk_id IN ({marks}))",
             chunk_ids + chunk_ids).fetchall()
         known: dict[str, np.ndarray] = {}
-        for blob, text in rows:
-            units = unit_spans(text)
-            vectors = np.frombuffer(blob, dtype=np.float16)
-            if not units or vectors.size % len(units):
+        held = [(unit_spans(text), np.frombuffer(blob, dtype=np.float16)) for blob, text in rows]
+        held = [(units, vectors) for units, vectors in held if units and not vectors.size % len(units)]
+        # the model's width is what most chunks give: one whose units a later rule cuts differently (and whose
+        # vectors happen to divide among them) is left to be embedded at query time
+        widths = Counter(vectors.size // len(units) for units, vectors in held)
+        width = widths.most_common(1)[0][0] if widths else 0
+        for units, vectors in held:
+            if vectors.size != width * len(units):
                 continue
             for (unit, _, _), vector in zip(units, vectors.reshape(len(units), -1).astype(np.float32)):
                 known.setdefault(unit, vector)

@@ -54,6 +54,34 @@ def sentences(text: str, cited: bool = False) -> list[str]:
     return [s for s in _split(flat, CITED_SENTENCE_END if cited else SENTENCE_END) if s.strip()]
 
 
+CELL_LINE = re.compile(rf"\s*{_CELL}\s*")
+
+
+def rows_of_cells(lines: list[str]) -> list[str]:
+    """A table read a cell per line ("Total expenditure", "42,030", "39,655", "43,400") put back a row per
+    line: a short label and the two or more lone figures after it are one row, as are lone figures with no
+    label."""
+    def cells_from(k: int) -> int:
+        while k < len(lines) and CELL_LINE.fullmatch(lines[k]) and not YEAR_ROW.match(lines[k].strip()):
+            k += 1  # a year alone on its line opens a plan's row ("2031"), it is not a cell of the one before
+        return k
+
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        label = lines[k].strip()
+        first = k if CELL_LINE.fullmatch(lines[k]) else k + 1
+        end = cells_from(first)
+        if end - first >= 2 and (first == k or len(label) < 80 and not label.endswith((".", ":"))
+                                 and not tabular(label)):
+            out.append(" ".join(line.strip() for line in lines[k:end]))
+            k = end
+        else:
+            out.append(lines[k])
+            k += 1
+    return out
+
+
 def split_units(text: str) -> list[str]:
     """Sentences of wrapped PDF text; table rows and list entries stay whole on their own."""
     units, buffer = [], []
@@ -64,7 +92,7 @@ def split_units(text: str) -> list[str]:
             units.extend(s.strip() for s in _split(para, SENTENCE_END) if len(s.strip()) > 2)
             buffer.clear()
 
-    for line in text.splitlines():
+    for line in rows_of_cells(text.splitlines()):
         stripped = line.strip()
         if not stripped:
             flush()
