@@ -214,7 +214,7 @@ class Assistant(RegisterAnswers):
             return True, True
         terms, cover = question.terms, self.retriever.coverage
         with_figure = [(text, p) for text, p in quotes if new_figures(text, question.search_text)
-                       and extractive.answers_money(question.text, text)]
+                       and extractive.answers_money(question.text, self._figure_context(p, text))]
         if not with_figure:
             return False, False
         head = question.measure  # what is counted ("weekly rent", "flats") stands beside the figure

@@ -74,7 +74,12 @@ def rows_of_cells(lines: list[str]) -> list[str]:
         end = cells_from(first)
         if end - first >= 2 and (first == k or len(label) < 80 and not label.endswith((".", ":"))
                                  and not tabular(label)):
-            out.append(" ".join(line.strip() for line in lines[k:end]))
+            row = " ".join(line.strip() for line in lines[k:end])
+            # a plan's row opens with its year on the line before ("2024 Computer server/replacements")
+            if first > k and out and YEAR_ROW.match(out[-1].strip()) and not tabular(out[-1]) and \
+                    not out[-1].rstrip().endswith("."):
+                row = f"{out.pop().strip()} {row}"
+            out.append(row)
             k = end
         else:
             out.append(lines[k])

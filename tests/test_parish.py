@@ -73,12 +73,19 @@ Highways Manager
 """
 
 
+# a budget sheet as pypdf reads a spreadsheet printed to PDF: a cell per line, the "£" only in the column heads
+BUDGET = "\n".join(["Ashby Parva Parish Council", "Budget 2025/26 as approved at the meeting of 13th January 2025",
+                    "Budget heading", "Budget", "2024/25 £", "Budget", "2025/26 £", "Clerk salary", "9,200", "9,600",
+                    "Grass cutting", "5,300", "5,400", "Total expenditure", "41,930", "42,950"]) + "\n"
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("parish")
     (folder / "Agenda 13 January 2025.txt").write_text(AGENDA)
     (folder / "Draft Minutes Jan 2025.txt").write_text(MINUTES)
     (folder / "Letter from County Council re B4010.txt").write_text(LETTER)
+    (folder / "Budget 2025-26.txt").write_text(BUDGET)
     return assistant_over(folder, tmp_path_factory.mktemp("data"), embedder)
 
 
@@ -105,6 +112,11 @@ def test_a_payments_table_row_and_how_a_vote_went(assistant):
     assert not counted.abstained and "6 for, 1 against" in counted.answer[:300]
     many = assistant.ask("How many voted for the precept?")  # the counts printed after the resolution complete it
     assert not many.abstained and "(6 in favour, 1 against)" in many.answer[:300]
+
+
+def test_a_budget_sheet_read_a_cell_per_line_answers_by_its_row(assistant):
+    total = assistant.ask("What is the total expenditure budget for 2025/26?")
+    assert not total.abstained and total.answer.startswith("Total expenditure 41,930 42,950")
 
 
 def test_an_item_by_running_reference(assistant):

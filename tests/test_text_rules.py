@@ -435,3 +435,17 @@ def test_a_passage_opening_mid_sentence_is_begun_from_the_chunk_before():
     assert whole.text.startswith("• Average number of bed-day delays per 100,000\npopulation\nper month")
     assert whole.first_page == 4
     assert reader._begun(before, Filters()) is before  # it opens with a capital: nothing to begin
+
+
+def test_a_table_read_a_cell_per_line_is_put_back_a_row_per_line():
+    from ingest.units import split_units
+
+    cells = "\n".join(["Budget heading", "Clerk salary", "9,200", "9,150", "9,600", "Total expenditure", "42,030",
+                       "39,655", "43,400", "The precept is £42,500.", "Item 5", "12"])
+    units = split_units(cells)
+    assert "Clerk salary 9,200 9,150 9,600" in units and "Total expenditure 42,030 39,655 43,400" in units
+    assert "The precept is £42,500." in units
+    plan = "Municipal Election $5,000 $3,500\n2031\nComputer server $4,000 $3,000"
+    assert split_units(plan)[0] == "Municipal Election $5,000 $3,500"  # a year alone opens the next row
+    by_year = "2024 Computer server/replacements\nMunicipal Election\n$3,000\n$3,000\n2025 Computer server"
+    assert split_units(by_year)[0] == "2024 Computer server/replacements Municipal Election $3,000 $3,000"
