@@ -75,8 +75,9 @@ def stem(word: str) -> str:
 # options"); "one" is left as it is, for it is as often a pronoun ("one of the reports")
 NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(),
                                                 start=2)} | {"twenty": "20", "fifty": "50", "hundred": "100"}
-# the short forms minutes print for the words a question uses ("Cllr Jones" is a councillor)
-SHORT_FORMS = {"cllr": "councillor", "cllrs": "councillors"}
+# the forms minutes print for the words a question uses ("Cllr Jones" is a councillor, the Chairman chairs)
+SHORT_FORMS = {"cllr": "councillor", "cllrs": "councillors", "chairman": "chair", "chairwoman": "chair",
+               "chairperson": "chair"}
 
 
 def tokens(text: str) -> list[str]:

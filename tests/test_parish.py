@@ -119,6 +119,11 @@ def test_a_budget_sheet_read_a_cell_per_line_answers_by_its_row(assistant):
     assert not total.abstained and total.answer.startswith("Total expenditure 41,930 42,950")
 
 
+def test_who_chaired_is_read_from_the_attendance(assistant):
+    chaired = assistant.ask("Who chaired the January 2025 meeting?")  # "Cllr A Smith (Chairman)"
+    assert not chaired.abstained and "Cllr A Smith (Chairman)" in chaired.answer[:300]
+
+
 def test_an_item_by_running_reference(assistant):
     answer = assistant.ask("What is item 25/005 on the agenda for 13 January 2025?")
     assert not answer.abstained and "Precept 2025/26: to consider and agree the precept" in answer.answer[:200]
