@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.query import Question
 from assistant.terms import stems_of
+from ingest.dates import years_named
 from ingest.records import Document, Passage
 from ingest.words import names_in
 
@@ -42,6 +43,7 @@ class Evidence:
     decision_missing: float  # a decision is asked about; the lead passage is not minutes nor reports one taken
     meeting_missing: float = 0.0  # the question names the day of a meeting and the library holds no paper of it
     name_missing: float = 0.0  # "who ...?" and the lead sentence names no one the question does not
+    year_missing: float = 0.0  # the question names a year; the lead passage names others, never that one
 
     @property
     def missing(self) -> float:
@@ -77,8 +79,16 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
     asks_decision = not question.asks_recommendation and (question.intent == "resolution" or bool(
         YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
+    asked_years = years_named(question.text)
+    # a decision reported as taken is one of the asked time only if it names no other ("In October 2018
+    # Committee approved ..." for a question about October 2019)
+    reported = bool(DECISION_TAKEN.search(lead)) and not _other_years(asked_years, years_named(lead))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
-        and not DECISION_TAKEN.search(lead)
+        and not reported
+    # "the final outturn for 2019/20" is not answered by a paper about 2017/18
+    # (for a question of two parts any quoted passage will do: "the split, and the funding for 2020/21")
+    year_missing = all(_other_years(asked_years, _years_of(p))
+                       for p in (quoted or shown if len(question.parts) > 1 else shown))
     meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
         not set(question.exact_dates) & set(held)
     # "who is the new commissioner, after X resigned?" is not answered by X's resignation
@@ -87,7 +97,18 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing), float(meeting_missing),
-                    float(name_missing))
+                    float(name_missing), float(year_missing))
+
+
+def _years_of(passage: Passage) -> set[int]:
+    """The years a passage names, with its meeting's."""
+    named = years_named(f"{passage.about} {passage.text}")
+    return named | {int(passage.meeting_date[:4])} if passage.meeting_date else named
+
+
+def _other_years(asked: set[int], named: set[int]) -> bool:
+    """Whether a text names years, and none of the asked ones (nothing asked or nothing named: no mismatch)."""
+    return bool(asked) and bool(named) and not asked & named
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,7 @@ class Model:
 
 # the flags the model weighs (see Model)
 FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
-         "decision_missing", "meeting_missing", "name_missing", "missing")
+         "decision_missing", "meeting_missing", "name_missing", "year_missing", "missing")
 
 
 def nearby(question: Question, documents: list[Document]) -> str:

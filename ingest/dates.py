@@ -58,3 +58,18 @@ def spoken(iso: str | None, month: str = "long", missing: str = "an unknown date
     except ValueError:
         return iso
     return f"{d.day} {d.strftime('%B %Y' if month == 'long' else '%b %Y')}"
+
+
+YEAR = re.compile(r"(?<![\d,.£$€])((?:19|20)\d\d)(?:\s*[/-]\s*(\d{2})(?!\d))?(?!\d|,\d)")
+
+
+def years_named(text: str) -> set[int]:
+    """The years a text names, a financial year's both ("2019/20", "2025-26" -> 2019 and 2020, 2025 and
+    2026); not the digits of a sum ("£2,019")."""
+    found: set[int] = set()
+    for m in YEAR.finditer(text):
+        first = int(m.group(1))
+        found.add(first)
+        if m.group(2) and int(m.group(2)) == (first + 1) % 100:
+            found.add(first + 1)
+    return found

@@ -449,3 +449,24 @@ def test_a_table_read_a_cell_per_line_is_put_back_a_row_per_line():
     assert split_units(plan)[0] == "Municipal Election $5,000 $3,500"  # a year alone opens the next row
     by_year = "2024 Computer server/replacements\nMunicipal Election\n$3,000\n$3,000\n2025 Computer server"
     assert split_units(by_year)[0] == "2024 Computer server/replacements Municipal Election $3,000 $3,000"
+
+
+def test_a_year_asked_is_a_year_the_answer_names():
+    from assistant.abstention import gather
+    from ingest.dates import years_named
+    from ingest.records import Passage
+
+    assert years_named("2019/20 and 2017-18, £2,019, 2024-04-16, By-Law 2026-10") == {2017, 2018, 2019, 2020, 2024,
+                                                                                       2026}
+    closedown = Passage("c", "d", "The 2017/18 outturn for Older People is a £584k pressure.", "r.pdf", "r.pdf",
+                        "Adults Committee", "2018-04-19", "report", None, "", None, 1, 1)
+    later = parse_question("What was the final outturn for Older People's Services in 2019/20?")
+    assert gather(later, [closedown], [closedown], 0.8, False, (True, True), []).year_missing
+    then = parse_question("What was the outturn for Older People's Services in 2017/18?")
+    assert not gather(then, [closedown], [closedown], 0.8, False, (True, True), []).year_missing
+    pack = Passage("c", "d", "In October 2018 Adults Committee approved the strategy for carers' services.", "a.pdf",
+                   "a.pdf", "Adults Committee", "2019-10-10", "agenda pack", "5", "", None, 1, 1)
+    decided = parse_question("What did the committee decide about carers' services in October 2019?")
+    assert gather(decided, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
+    earlier = parse_question("What did the committee decide about carers' services in October 2018?")
+    assert not gather(earlier, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
