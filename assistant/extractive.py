@@ -168,8 +168,10 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     taken: set[tuple[int, int]] = set()
     wants_figure = question.intent == "figure"
     for u in ranked:
-        if len(chosen) >= max_units or u.score < best * relative:
+        if len(chosen) >= max_units:
             break
+        if u.score < best * relative:
+            continue  # a weak best sentence of the second passage, moved up, does not end the choice
         key = re.sub(r"\W+", " ", u.text).lower()
         if (u.passage, u.position) in taken or any(key[:120] in s for s in skip_norm):  # a register line says it
             continue

@@ -470,3 +470,13 @@ def test_a_year_asked_is_a_year_the_answer_names():
     assert gather(decided, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
     earlier = parse_question("What did the committee decide about carers' services in October 2018?")
     assert not gather(earlier, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
+
+
+def test_a_weak_sentence_moved_up_from_the_second_passage_does_not_end_the_choice():
+    from assistant.extractive import Unit, choose_units
+
+    q = parse_question("By how much did the Revenue support grant fall compared to two years ago?")
+    units = [Unit("The Council was in a very different financial situation than two years ago.", 0, 0, 0.66),
+             Unit("Previous year's fees, charges and ring-fenced grants -160,694 -179,885", 1, 0, 0.45),
+             Unit("The Revenue support grant decreased by £38m compared to two years ago.", 3, 0, 0.86)]
+    assert any("£38m" in u.text for u in choose_units(units, q))
