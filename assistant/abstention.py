@@ -25,6 +25,11 @@ DECISION_TAKEN = re.compile(r"(?<!can be )(?<!may be )(?<!to be )(?<!will be )\b
                             r"decided|adopted|carried|passed|endorsed)\b", re.I)
 MEETING_NAMED = re.compile(r"\b(?:meeting|agenda|minutes|session)\b", re.I)  # "its April 7, 2026 meeting"
 YES_NO = re.compile(r"^\s*(?:did|was|were|has|have|is|are)\b", re.I)
+# "the final outturn", "the actual spend": not a forecast of it
+FINAL_ASKED = re.compile(r"\b(?:final|actual)\s+(?:outturn|spend|spending|cost|position|figure|overspend|underspend)\b",
+                         re.I)
+FORECAST_SAID = re.compile(r"\bforecast(?:s|ing)?\b|\bprojected\b|\bexpected to\b", re.I)
+FINAL_SAID = re.compile(r"\b(?:final|actual|outturn\s+(?:was|is)|closedown|year[- ]end)\b", re.I)
 DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
                             r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
 
@@ -44,6 +49,7 @@ class Evidence:
     meeting_missing: float = 0.0  # the question names the day of a meeting and the library holds no paper of it
     name_missing: float = 0.0  # "who ...?" and the lead sentence names no one the question does not
     year_missing: float = 0.0  # the question names a year; the lead passage names others, never that one
+    final_missing: float = 0.0  # a final (actual) figure is asked for and the lead sentence gives a forecast
 
     @property
     def missing(self) -> float:
@@ -94,10 +100,12 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     # "who is the new commissioner, after X resigned?" is not answered by X's resignation
     asked = stems_of(question.text)
     name_missing = question.asks_who and bool(lead) and all(stems_of(n) & asked for n in names_in(lead))
+    final_missing = bool(FINAL_ASKED.search(question.text)) and bool(FORECAST_SAID.search(lead)) and \
+        not FINAL_SAID.search(lead)
     return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing), float(meeting_missing),
-                    float(name_missing), float(year_missing))
+                    float(name_missing), float(year_missing), float(final_missing))
 
 
 def _years_of(passage: Passage) -> set[int]:
@@ -141,7 +149,7 @@ class Model:
 
 # the flags the model weighs (see Model)
 FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_missing", "beyond_library",
-         "decision_missing", "meeting_missing", "name_missing", "year_missing", "missing")
+         "decision_missing", "meeting_missing", "name_missing", "year_missing", "final_missing", "missing")
 
 
 def nearby(question: Question, documents: list[Document]) -> str:

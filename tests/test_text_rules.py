@@ -480,3 +480,13 @@ def test_a_weak_sentence_moved_up_from_the_second_passage_does_not_end_the_choic
              Unit("Previous year's fees, charges and ring-fenced grants -160,694 -179,885", 1, 0, 0.45),
              Unit("The Revenue support grant decreased by £38m compared to two years ago.", 3, 0, 0.86)]
     assert any("£38m" in u.text for u in choose_units(units, q))
+
+
+def test_a_final_figure_is_not_answered_by_a_forecast():
+    from assistant.abstention import gather
+
+    p = Passage_of("The forecast revenue outturn position is an overspend of +£23.3m (excluding schools).")
+    final = parse_question("How much was the final outturn overspend for 2024-25?")
+    assert gather(final, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
+    forecast = parse_question("What overspend is forecast for 2024-25?")
+    assert not gather(forecast, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
