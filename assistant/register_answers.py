@@ -13,7 +13,7 @@ from assistant.query import Question
 from assistant.terms import content_terms
 from index.filters import Filters
 from index.registry import Registry
-from ingest.dates import spoken
+from ingest.dates import MONTH_NAME, spoken
 from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import sentences, split_units
@@ -34,6 +34,7 @@ PROCEDURAL = re.compile(r"\bminutes\b.{0,80}\b(?:adopted|approved|confirmed|rece
                         r"\bconfirm(?:s|ing)?\s+(?:the\s+)?proceedings\b|\bagenda\b.{0,30}\b(?:adopted|approved)\b",
                         re.I)
 # "which items on the agenda are about X", "where on the agenda is X", "which pages hold X": the agenda register
+DATE_WORD = re.compile(rf"{MONTH_NAME}[a-z]*|(?:19|20)\d\d|\d{{1,2}}", re.I)  # a month, year or day
 LETTERED = re.compile(r"(?:^|\s)\(?(?:[a-h]|i{1,3}|iv|v|vi{1,3})\)\s")  # "a) Agree ...", "(ii) Delegate ..."
 ITEM_ASKED = re.compile(r"\bwhich items?\b|\bitems?\s+(?:on|in|of)\b|\bwhere\s+(?:on|in)\s+(?:the|this|that)\b[^?]*"
                         r"\b(?:agenda|pack|papers)\b|\bwhich pages?\b", re.I)
@@ -292,6 +293,9 @@ class RegisterAnswers:
             wanted.sort(key=lambda r: (not amended) == ("amended" in r.source.lower()))
             row = wanted[0] if wanted else None
         else:
+            # the date picked the meeting; the other words pick its item ("the October 2019 agenda", "Think
+            # Communities" - not the item "Agenda Plan - October 2019")
+            terms = [t for t in terms if not DATE_WORD.fullmatch(t)] or terms
             scored = sorted(((self.retriever.coverage(terms, f"{r.title} item {r.item}"), r) for r in items),
                             key=lambda t: -t[0])
             row = scored[0][1] if scored and scored[0][0] >= T.ITEM_WORDS_MATCH else None

@@ -88,6 +88,11 @@ def test_item_n_on_a_one_page_agenda_comes_from_the_agenda_register(assistant):
     assert answer.citations[0].source == "nipissing-council-2024-02-06-agenda.pdf"
 
 
+def test_the_date_picks_the_agenda_and_the_other_words_its_item(assistant):
+    answer = assistant.ask("Which page of the 6 February 2024 agenda has the road superintendents item?")
+    assert answer.answer.startswith("Item 8 of the Council 6 February 2024 agenda")
+
+
 def test_an_agenda_without_its_minutes_is_an_abstention_that_says_so(assistant):
     answer = assistant.ask("Did Omaha's City Council pass the rezoning of 1130 South 30th Avenue on 16 October 2012?")
     assert answer.abstained
