@@ -17,6 +17,7 @@ from assistant.query import Question
 from assistant.terms import stems_of
 from ingest.dates import years_named
 from ingest.records import Document, Passage
+from ingest.units import tabular
 from ingest.words import names_in
 
 MODEL_PATH = Path(__file__).with_name("abstention_model.json")
@@ -26,10 +27,12 @@ DECISION_TAKEN = re.compile(r"(?<!can be )(?<!may be )(?<!to be )(?<!will be )\b
 MEETING_NAMED = re.compile(r"\b(?:meeting|agenda|minutes|session)\b", re.I)  # "its April 7, 2026 meeting"
 YES_NO = re.compile(r"^\s*(?:did|was|were|has|have|is|are)\b", re.I)
 # "the final outturn", "the actual spend": not a forecast of it
-FINAL_ASKED = re.compile(r"\b(?:final|actual)\s+(?:outturn|spend|spending|cost|position|figure|overspend|underspend)\b",
-                         re.I)
+FINAL_ASKED = re.compile(r"\b(?:final|actual)(?:\s+(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|revenue|capital|net|gross|total|"
+                         r"annual|year[- ]end))*\s+(?:outturn|spend|spending|cost|position|figure|overspend|underspend)\b",
+                         re.I)  # "the final 2024-25 revenue outturn"
 FORECAST_SAID = re.compile(r"\bforecast(?:s|ing)?\b|\bprojected\b|\bexpected to\b", re.I)
 FINAL_SAID = re.compile(r"\b(?:final|actual|outturn\s+(?:was|is)|closedown|year[- ]end)\b", re.I)
+PROJECTED = re.compile(r"\b(?:project(?:ed|ion)s?|forecasts?|expected|estimated?|planned|will)\b", re.I)
 DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
                             r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
 
@@ -82,6 +85,9 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     start = "" if not window else window[0] if question.exact_dates or question.months else \
         f"{int(window[0][:4]) - 1}-01-01"
     beyond = bool(start and held) and not undated and start > max(held)
+    # "the debt at 31 March 2025" is known only after that day, unless a projection of it is asked for
+    beyond = beyond or bool(question.as_at and held) and not undated and not PROJECTED.search(question.text) \
+        and min(question.as_at) > max(held)
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
     asks_decision = not question.asks_recommendation and (question.intent == "resolution" or bool(
         YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
@@ -100,7 +106,9 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     # "who is the new commissioner, after X resigned?" is not answered by X's resignation
     asked = stems_of(question.text)
     name_missing = question.asks_who and bool(lead) and all(stems_of(n) & asked for n in names_in(lead))
-    final_missing = bool(FINAL_ASKED.search(question.text)) and bool(FORECAST_SAID.search(lead)) and \
+    # (a table row is read with its table, whose heads say "Forecast")
+    said = f"{shown[0].about} {shown[0].text}" if shown and tabular(lead) else lead
+    final_missing = bool(FINAL_ASKED.search(question.text)) and bool(FORECAST_SAID.search(said)) and \
         not FINAL_SAID.search(lead)
     return Evidence(coverage, float(register), float(not figure[0]),
                     float(not figure[1]), float(date_missing),

@@ -49,6 +49,7 @@ SUBORDINATE = re.compile(r"^\s*(?:when|after|before|since|once|as|while|now that
 SETTING = re.compile(r"^\s*(?:in|at|for|on|from|of|according to|under|within)\b[^,?]{3,120},\s*(?=(?:who|what|which|"
                      r"how|when|where|did|was|were|is|are|has|have|does|do|can)\b)", re.I)
 SOURCE_NAMED = re.compile(r",?\s+(?:per|according to|in|as set out in)\s+the\s+[^,?]{3,60}(?=\?*\s*$)", re.I)
+BALANCE_DATE = re.compile(r"\b(?:as\s+(?:at|of)|at|by|until|till|ending|end\s+of)\s+$", re.I)
 VOTE_ASKED = re.compile(r"\b(?:vot(?:e|ed|es|ing)|backed|supported|opposed|in favou?r|unanimous(?:ly)?|majority)\b",
                         re.I)
 FOLLOW_UP = re.compile(r"^\s*(and|also|what about|how about|but|so|then)\b|\b(they|them|their|it|that|this|those|"
@@ -64,6 +65,7 @@ class Question:
     months: tuple[tuple[int, int], ...] = ()  # (year, month) mentioned
     years: tuple[int, ...] = ()
     exact_dates: tuple[str, ...] = ()
+    as_at: tuple[str, ...] = ()  # dates a figure stands at ("the reserve at 31 March 2025"), not meetings
     intent: str = "fact"
     committee: str | None = None
     follow_up: bool = False
@@ -164,9 +166,14 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     today = today or date.today()
     item = ITEM.search(text)
     minute = MINUTE.search(text)
-    exact = tuple(d.isoformat() for _, d in find_dates(text))
+    # a balance's date ("the reserve projected at 31 March 2025") says when a figure stands, not a meeting
+    balance = [pos for pos, _ in find_dates(text) if BALANCE_DATE.search(text[:pos])]
+    exact = tuple(d.isoformat() for pos, d in find_dates(text) if pos not in balance)
+    as_at = tuple(d.isoformat() for pos, d in find_dates(text) if pos in balance)
     months = []
     for m in MONTH_YEAR.finditer(text):
+        if any(pos <= m.start() <= pos + 3 for pos in balance):
+            continue
         if m.group(1).lower() == "may" and not m.group(2):
             continue  # "may" is mostly a verb
         month = MONTHS[m.group(1).lower()[:3]]
@@ -190,7 +197,7 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     searched = HOW_IT_WENT.sub(r"\1?", text)
     q = Question(text=text, search_text=searched, item=item.group(1).lower() if item else None,
                  minute=minute.group(1) if minute else None, months=tuple(months), years=years,
-                 exact_dates=exact, intent=intent_of(text), committee=committee, doc_kind=kind)
+                 exact_dates=exact, as_at=as_at, intent=intent_of(text), committee=committee, doc_kind=kind)
     if follow_up:
         previous = parse_question(history[-1], committees, today)
         q = replace(q, follow_up=True, context=tuple(history[-2:]),

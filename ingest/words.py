@@ -96,13 +96,17 @@ CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 CALENDAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*", re.I)
 
 
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "sir", "dame", "lord", "lady", "mayor"}
+
+
 def names_in(text: str) -> set[str]:
     """Capitalised words that name someone or something ("Dave Yemm", "KPMG", "Longhurst Group"): not a
-    sentence's or a line's first word, a month or a day; lower-cased."""
+    sentence's or a line's first word, a month or a day, nor a title ("Mr", "Cllr"); lower-cased."""
     found = set()
     for m in CAPITALISED.finditer(text):
         before = text[:m.start()].rstrip()
-        if not before or before[-1] in ".:;?!•-–(\"“" or CALENDAR.fullmatch(m.group(0)):
+        if not before or before[-1] in ".:;?!•-–(\"“" or CALENDAR.fullmatch(m.group(0)) or \
+                m.group(0).lower().rstrip(".") in HONORIFICS:
             continue
         found.add(m.group(0).lower())
     return found

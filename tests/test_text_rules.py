@@ -490,3 +490,22 @@ def test_a_final_figure_is_not_answered_by_a_forecast():
     assert gather(final, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
     forecast = parse_question("What overspend is forecast for 2024-25?")
     assert not gather(forecast, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
+
+
+def test_a_balance_date_is_not_a_meeting_and_is_known_only_after_it():
+    from assistant.abstention import gather
+    from ingest.records import Document
+    from ingest.words import names_in
+
+    projected = parse_question("What is the general fund reserve projected to be at 31 March 2025?")
+    assert projected.as_at == ("2025-03-31",) and not projected.exact_dates and not projected.months
+    held = [Document("d", "m.pdf", "m.pdf", "h", "report", "", "Cabinet", "2025-01-30", "", 1, False, 0.0)]
+    p = Passage_of("The general fund reserve is forecast to be £35.9m at year end.")
+    assert not gather(projected, [p], [p], 0.8, False, (True, True), held, p.text).beyond_library
+    was = parse_question("What was the total external debt at 31 March 2025?")
+    assert gather(was, [p], [p], 0.8, False, (True, True), held, p.text).beyond_library
+    assert names_in("Section 25: Mr John Betts attended.") == {"john", "betts"}  # a title is no name
+    row = "Adult Social Care & Health 586.1 621.6 35.4 6.0%"
+    table = Passage_of(f"Directorate Revenue Budget Forecast Variance\n{row}")
+    final = parse_question("What was the final 2024-25 revenue outturn for Adult Social Care & Health?")
+    assert gather(final, [table], [table], 0.8, False, (True, True), held, row).final_missing
