@@ -63,6 +63,16 @@ def is_table_row(text: str) -> bool:
     return tabular(text)
 
 
+UNIT_MARK = re.compile(r"^(?:[£$€][’']?000s?|[£$€]m|%|\(?[£$€]\)?|(?:19|20)\d\d(?:[/-]\d{2,4})?)$")
+
+
+def is_column_heads(text: str) -> bool:
+    """A table's head row: labels, years and unit marks ("Budget 2017/18 Actual Outturn Variance £000 £000 %"),
+    no figure of its own."""
+    marks = [w for w in text.split() if any(c.isdigit() for c in w) or w in ("%", "£", "$", "€")]
+    return len(marks) >= 2 and all(UNIT_MARK.match(w.strip("()")) for w in marks)
+
+
 def is_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(text) < 90 and bool(letters) and (sum(c.isupper() for c in letters) / len(letters) > 0.7
@@ -129,7 +139,7 @@ def _unit_score(question: Question, unit: Unit, sim: float, context: float) -> f
         score += T.PLACE_TIME_BONUS
     if WHO_Q.search(question.text) and WHO_WORDS.search(unit.text):
         score += T.WHO_BONUS
-    if is_heading(unit.text):
+    if is_heading(unit.text) or is_column_heads(unit.text):
         score -= T.HEADING_PENALTY
     if len(unit.text) < 25:
         score -= T.SHORT_PENALTY

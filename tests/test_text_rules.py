@@ -509,3 +509,11 @@ def test_a_balance_date_is_not_a_meeting_and_is_known_only_after_it():
     table = Passage_of(f"Directorate Revenue Budget Forecast Variance\n{row}")
     final = parse_question("What was the final 2024-25 revenue outturn for Adult Social Care & Health?")
     assert gather(final, [table], [table], 0.8, False, (True, True), held, row).final_missing
+
+
+def test_a_tables_head_row_is_not_quoted_ahead_of_its_rows():
+    from assistant.extractive import is_column_heads
+
+    assert is_column_heads("Original Budget 2017/18 Budget 2017/18 Actual Outturn Variance £000 £000 £000 %")
+    assert not is_column_heads("8,262 Children & Safeguarding 103,587 105,723 116,358 10,635 10.1%")
+    assert not is_column_heads("The budget for 2019/20 is £3m.")
