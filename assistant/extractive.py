@@ -176,7 +176,6 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     skip_norm = [re.sub(r"\W+", " ", s).lower() for s in skip]
     chosen: list[Unit] = []
     taken: set[tuple[int, int]] = set()
-    wants_figure = question.intent == "figure"
     for u in ranked:
         if len(chosen) >= max_units:
             break
@@ -195,14 +194,8 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
             if nxt is None or (u.passage, position + 1) in taken:
                 break
             current = chosen[-1]
-            completes = (is_heading(current.text) or current.text.rstrip().endswith((":", "of", "by", "-", ","))
-                         or (wants_figure and not new_figures(current.text, question.search_text)
-                             and new_figures(nxt.text, question.search_text))
-                         or (question.intent == "action" and len(chosen) == 1 and position == u.position)
-                         or (question.asks_vote and counts_votes(nxt.text) and not counts_votes(current.text))
-                         or CONTINUES.match(nxt.text) is not None
-                         or nxt.score >= best * relative)
-            if not completes or FURNITURE.search(nxt.text):
+            first_action = question.intent == "action" and len(chosen) == 1 and position == u.position
+            if not (first_action or _completes(current, nxt, question, best * relative)) or FURNITURE.search(nxt.text):
                 break
             chosen[-1] = Unit(f"{current.text} {nxt.text}", u.passage, u.position, max(current.score, nxt.score),
                               max(current.lexical, nxt.lexical))
@@ -213,6 +206,18 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
     kept = [c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)]
     return sorted(kept, key=lambda u: -u.score)
+
+
+def _completes(current: Unit, nxt: Unit, question: Question, close: float) -> bool:
+    """Whether the next unit of a passage completes a quote: a heading's content, a clause cut at "of" or ",",
+    the figure or the vote's counts a figure or vote question asks for, "This ..." going on, or a unit scoring
+    ``close`` to the best itself."""
+    asked = question.search_text
+    return (is_heading(current.text) or current.text.rstrip().endswith((":", "of", "by", "-", ","))
+            or (question.intent == "figure" and not new_figures(current.text, asked) and bool(new_figures(nxt.text, asked)))
+            or (question.asks_vote and counts_votes(nxt.text) and not counts_votes(current.text))
+            or CONTINUES.match(nxt.text) is not None
+            or nxt.score >= close)
 
 
 def repeats(text: str, quotes: list[Unit]) -> bool:

@@ -356,14 +356,7 @@ class RegisterAnswers:
         passage = self._begun(passage, filters)
         if re.search(r"[.!?:;)]\s*$", passage.text):
             return passage
-        following = self.registry.next_chunk_id(passage.chunk_id, filters)
-        if following is None:
-            return passage
-        nxt = self.registry.chunks_by_id([following])[following]
-        lines = nxt.text.splitlines()
-        own = passage.text.splitlines()
-        if lines and own and lines[0] == own[-1]:  # the chunker repeats one line of overlap
-            lines = lines[1:]
+        nxt, lines = self._beside(passage, filters, 1)
         tail = []
         for line in lines[:8]:
             tail.append(line)
@@ -379,14 +372,7 @@ class RegisterAnswers:
         that sentence from the chunk before it."""
         if not re.match(r"[\s\-•o…]*[a-z]", passage.text):
             return passage
-        before = self.registry.previous_chunk_id(passage.chunk_id, filters)
-        if before is None:
-            return passage
-        prev = self.registry.chunks_by_id([before])[before]
-        lines = prev.text.splitlines()
-        own = passage.text.splitlines()
-        if lines and own and lines[-1] == own[0]:  # the chunker repeats one line of overlap
-            lines = lines[:-1]
+        prev, lines = self._beside(passage, filters, -1)
         head: list[str] = []
         for line in reversed(lines[-8:]):
             if re.search(r"[.!?:;]\s*$", line):
@@ -398,6 +384,18 @@ class RegisterAnswers:
             return passage
         return replace(passage, text="\n".join(head) + "\n" + passage.text, first_page=min(
             passage.first_page, prev.last_page if len(head) < len(lines) else prev.first_page))
+
+    def _beside(self, passage: Passage, filters: Filters, step: int) -> tuple[Passage | None, list[str]]:
+        """The chunk after (1) or before (-1) a passage and its lines, less the one line of overlap the chunker
+        repeats; no lines when there is none."""
+        found = self.registry.chunk_beside(passage.chunk_id, filters, step)
+        if found is None:
+            return None, []
+        chunk = self.registry.chunks_by_id([found])[found]
+        lines, own = chunk.text.splitlines(), passage.text.splitlines()
+        if lines and own and (lines[0] == own[-1] if step > 0 else lines[-1] == own[0]):
+            lines = lines[1:] if step > 0 else lines[:-1]
+        return chunk, lines
 
     def _minutes_opening(self, filters: Filters, doc_id: str, page: int) -> Passage | None:
         """The first passage of the minutes that start on ``page`` (date, time, who was present)."""

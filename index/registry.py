@@ -247,22 +247,14 @@ class Registry(RegisterReads):
             "SELECT chunk_id FROM chunks WHERE doc_id = ? AND last_page >= ? AND first_page <= ? "
             f"AND {filters.role_sql('chunks')} ORDER BY ordinal", (doc_id, first, last))]
 
-    def next_chunk_id(self, chunk_id: str, filters: Filters) -> str | None:
-        """The chunk after this one in its paper, in the same item and minute, if ``filters`` admit it."""
+    def chunk_beside(self, chunk_id: str, filters: Filters, step: int = 1) -> str | None:
+        """The chunk after (``step`` 1) or before (-1) this one in its paper, in the same item and minute, if
+        ``filters`` admit it."""
         row = self.db.execute(
-            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + 1 "
+            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal + ? "
             "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
             "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
-            f"AND {filters.role_sql('c')}", (chunk_id,)).fetchone()
-        return row[0] if row else None
-
-    def previous_chunk_id(self, chunk_id: str, filters: Filters) -> str | None:
-        """The chunk before this one in its paper, in the same item and minute, if ``filters`` admit it."""
-        row = self.db.execute(
-            "SELECT c.chunk_id FROM chunks c JOIN chunks p ON p.doc_id = c.doc_id AND c.ordinal = p.ordinal - 1 "
-            "WHERE p.chunk_id = ? AND coalesce(c.item, '') = coalesce(p.item, '') "
-            "AND coalesce(c.minute, '') = coalesce(p.minute, '') "
-            f"AND {filters.role_sql('c')}", (chunk_id,)).fetchone()
+            f"AND {filters.role_sql('c')}", (step, chunk_id)).fetchone()
         return row[0] if row else None
 
     def chunk_count(self) -> int:

@@ -423,8 +423,8 @@ def test_a_passage_opening_mid_sentence_is_begun_from_the_chunk_before():
     cut = chunk("c2", "per month – In May 2018, there were 406 bed-day delays.", 5)
 
     class Chunks:
-        def previous_chunk_id(self, chunk_id, filters):
-            return "c1" if chunk_id == "c2" else None
+        def chunk_beside(self, chunk_id, filters, step):
+            return "c1" if chunk_id == "c2" and step == -1 else None
 
         def chunks_by_id(self, ids):
             return {"c1": before}
