@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_CELL = r"(?:\([-–]?[$£€]?\d[\d,.]*[$£€]?\)|[-–]?[$£€]?\d[\d,.]*[kKmM]?[$£€]?%?|[-–][$£€]?|[$£€][-–])"  # 1,234.56 £528 42,004.71$ (1,234) -$ 3%
+_CELL = r"(?:\([-–]?[$£€]?\d[\d,.]*[$£€]?\)|[-–+]?[$£€]?\d[\d,.]*[kKmM]?[$£€]?%?|[-–][$£€]?|[$£€][-–])"  # 1,234.56 £528 42,004.71$ (1,234) -$ 3%
 _AMOUNT = r"(?:\(?[-–]?[$£€]?\d{1,3}(?:,\d{3})+(?:\.\d+)?[$£€]?\)?|[-–]?[$£€]?\d+\.\d{2}[$£€]?|[$£€]\d[\d,.]*|\d[\d,.]*[$£€%])"
 # a table row: a label, then three or more cells, or two when one is plainly an amount ("Audit Fees 25,440.00$ 26,250.00$")
 TABULAR = re.compile(rf"(?:(?:{_CELL}\s+){{2,}}{_CELL}|(?:{_CELL}\s+)*{_AMOUNT}(?:\s+{_CELL})*\s+{_CELL}|"

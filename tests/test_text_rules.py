@@ -505,7 +505,7 @@ def test_a_balance_date_is_not_a_meeting_and_is_known_only_after_it():
     was = parse_question("What was the total external debt at 31 March 2025?")
     assert gather(was, [p], [p], 0.8, False, (True, True), held, p.text).beyond_library
     assert names_in("Section 25: Mr John Betts attended.") == {"john", "betts"}  # a title is no name
-    row = "Adult Social Care & Health 586.1 621.6 35.4 6.0%"
+    row = "Adult Social Care & Health 586.1 621.6 +35.4 +6.0%"  # a signed variance is a cell
     table = Passage_of(f"Directorate Revenue Budget Forecast Variance\n{row}")
     final = parse_question("What was the final 2024-25 revenue outturn for Adult Social Care & Health?")
     assert gather(final, [table], [table], 0.8, False, (True, True), held, row).final_missing
