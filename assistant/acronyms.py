@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 # a run of capitalised words, joined by the small words a name holds ("Federation of Northern Ontario ...")
 NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on|in|&)[ \t]+)*[A-Z][a-z]+){2,8}")
@@ -46,11 +47,13 @@ def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
     return found
 
 
-def _spans(run: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)
+def _spans(run: str) -> tuple[tuple[str, str], ...]:
     """(acronym, name) for every name a run of capitalised words holds ("Lincoln Square Special Service Area"
-    holds "Special Service Area", SSA): its initials with and without its small words ("FNOM", "FONOM")."""
+    holds "Special Service Area", SSA): its initials with and without its small words ("FNOM", "FONOM").
+    Remembered: the same runs (a council's, a committee's name) recur in every paper."""
     words = run.split()
-    out = []
+    out: list[tuple[str, str]] = []
     for a in range(len(words)):
         for b in range(a + 2, len(words) + 1):
             span = words[a:b]
@@ -60,7 +63,7 @@ def _spans(run: str) -> list[tuple[str, str]]:
             big = "".join(w[0] for w in span if w not in SMALL)
             every = "".join(w[0].upper() for w in span if w != "&")
             out += [(k, name) for k in {big, every} if 3 <= len(k) <= 7]
-    return out
+    return tuple(out)
 
 
 def expand(text: str, acronyms: dict[str, str]) -> str:

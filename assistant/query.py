@@ -167,9 +167,10 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     item = ITEM.search(text)
     minute = MINUTE.search(text)
     # a balance's date ("the reserve projected at 31 March 2025") says when a figure stands, not a meeting
-    balance = [pos for pos, _ in find_dates(text) if BALANCE_DATE.search(text[:pos])]
-    exact = tuple(d.isoformat() for pos, d in find_dates(text) if pos not in balance)
-    as_at = tuple(d.isoformat() for pos, d in find_dates(text) if pos in balance)
+    dates = find_dates(text)
+    balance = [pos for pos, _ in dates if BALANCE_DATE.search(text[:pos])]
+    exact = tuple(d.isoformat() for pos, d in dates if pos not in balance)
+    as_at = tuple(d.isoformat() for pos, d in dates if pos in balance)
     months = []
     for m in MONTH_YEAR.finditer(text):
         if any(pos <= m.start() <= pos + 3 for pos in balance):
