@@ -50,14 +50,20 @@ def embedder(library):
     return library.vectors.embedder
 
 
-def assistant_over(folder, data_dir, embedder):
-    """An assistant over the papers of ``folder``, ingested into ``data_dir`` with the loaded model."""
+def assistant_over(tmp_path_factory, embedder, texts: dict[str, str], pdfs=()):
+    """An assistant over papers written for a test (file name -> text) and copies of ``pdfs``, ingested with
+    the loaded model into a folder of its own."""
     from assistant.service import Assistant
     from committee.settings import Settings
     from index.vectors import VectorStore
     from ingest.run import Library
 
-    settings = Settings.from_env(env={}, data_dir=data_dir)
+    folder = tmp_path_factory.mktemp("papers")
+    for pdf in pdfs:
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    settings = Settings.from_env(env={}, data_dir=tmp_path_factory.mktemp("data"))
     library = Library(settings, vectors=VectorStore(settings, embedder=embedder))
     assert library.ingest([folder]).ok
     return Assistant(settings, library=library)

@@ -70,15 +70,12 @@ AMENDED = SCHEDULE.format(date="December 9, 2025", rid1="2025-140", rid2="2025-1
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
-    folder = tmp_path_factory.mktemp("papers")
-    for pdf in PAPERS.glob("*.pdf"):
-        (folder / pdf.name).write_bytes(pdf.read_bytes())
-    (folder / "lakeside-parish-council-2025-01-14-budget-2025-draft.txt").write_text(DRAFT)
-    (folder / "lakeside-parish-council-2025-02-11-budget-2025-final.txt").write_text(FINAL)
-    (folder / "lakeside-parish-council-2025-02-11-questions.txt").write_text(QUESTIONS)
-    (folder / "lakeside-parish-council-2025-10-14-minutes.txt").write_text(FIRST)
-    (folder / "lakeside-parish-council-2025-12-09-minutes.txt").write_text(AMENDED)
-    return assistant_over(folder, tmp_path_factory.mktemp("data"), embedder)
+    return assistant_over(tmp_path_factory, embedder, {
+        "lakeside-parish-council-2025-01-14-budget-2025-draft.txt": DRAFT,
+        "lakeside-parish-council-2025-02-11-budget-2025-final.txt": FINAL,
+        "lakeside-parish-council-2025-02-11-questions.txt": QUESTIONS,
+        "lakeside-parish-council-2025-10-14-minutes.txt": FIRST,
+        "lakeside-parish-council-2025-12-09-minutes.txt": AMENDED}, pdfs=PAPERS.glob("*.pdf"))
 
 
 def test_item_n_on_a_one_page_agenda_comes_from_the_agenda_register(assistant):

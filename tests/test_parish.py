@@ -81,12 +81,9 @@ BUDGET = "\n".join(["Ashby Parva Parish Council", "Budget 2025/26 as approved at
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
-    folder = tmp_path_factory.mktemp("parish")
-    (folder / "Agenda 13 January 2025.txt").write_text(AGENDA)
-    (folder / "Draft Minutes Jan 2025.txt").write_text(MINUTES)
-    (folder / "Letter from County Council re B4010.txt").write_text(LETTER)
-    (folder / "Budget 2025-26.txt").write_text(BUDGET)
-    return assistant_over(folder, tmp_path_factory.mktemp("data"), embedder)
+    return assistant_over(tmp_path_factory, embedder, {
+        "Agenda 13 January 2025.txt": AGENDA, "Draft Minutes Jan 2025.txt": MINUTES,
+        "Letter from County Council re B4010.txt": LETTER, "Budget 2025-26.txt": BUDGET})
 
 
 def test_the_papers_are_of_one_council_and_their_own_meeting(assistant):

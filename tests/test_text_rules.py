@@ -366,18 +366,17 @@ def test_an_acronym_the_papers_use_but_never_define_is_read_as_the_name_they_spe
 
 
 def test_a_who_question_is_not_answered_by_a_sentence_naming_only_whom_it_names():
-    from assistant.abstention import gather
     from ingest.words import names_in
 
     assert names_in("THAT we accept the resignation of Harold Elston in May. Dave Yemm, Shelly Foote.") == \
         {"harold", "elston", "yemm", "shelly", "foote"}  # a sentence's first word, a month: not names
     p = Passage_of("THAT we accept resignation of Harold Elston as Integrity Commissioner.")
     new = parse_question("Who is the new integrity commissioner, appointed after Harold Elston resigned?")
-    assert gather(new, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+    assert evidence(new, p, register=True, lead=p.text).name_missing
     who = parse_question("Who resigned as integrity commissioner?")
-    assert not gather(who, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+    assert not evidence(who, p, register=True, lead=p.text).name_missing
     what = parse_question("What did council do about the integrity commissioner?")
-    assert not gather(what, [p], [p], 0.8, True, (True, True), [], p.text).name_missing
+    assert not evidence(what, p, register=True, lead=p.text).name_missing
 
 
 def Passage_of(text):
@@ -452,7 +451,6 @@ def test_a_table_read_a_cell_per_line_is_put_back_a_row_per_line():
 
 
 def test_a_year_asked_is_a_year_the_answer_names():
-    from assistant.abstention import gather
     from ingest.dates import years_named
     from ingest.records import Passage
 
@@ -461,15 +459,15 @@ def test_a_year_asked_is_a_year_the_answer_names():
     closedown = Passage("c", "d", "The 2017/18 outturn for Older People is a £584k pressure.", "r.pdf", "r.pdf",
                         "Adults Committee", "2018-04-19", "report", None, "", None, 1, 1)
     later = parse_question("What was the final outturn for Older People's Services in 2019/20?")
-    assert gather(later, [closedown], [closedown], 0.8, False, (True, True), []).year_missing
+    assert evidence(later, closedown).year_missing
     then = parse_question("What was the outturn for Older People's Services in 2017/18?")
-    assert not gather(then, [closedown], [closedown], 0.8, False, (True, True), []).year_missing
+    assert not evidence(then, closedown).year_missing
     pack = Passage("c", "d", "In October 2018 Adults Committee approved the strategy for carers' services.", "a.pdf",
                    "a.pdf", "Adults Committee", "2019-10-10", "agenda pack", "5", "", None, 1, 1)
     decided = parse_question("What did the committee decide about carers' services in October 2019?")
-    assert gather(decided, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
+    assert evidence(decided, pack, lead=pack.text).decision_missing
     earlier = parse_question("What did the committee decide about carers' services in October 2018?")
-    assert not gather(earlier, [pack], [pack], 0.8, False, (True, True), [], pack.text).decision_missing
+    assert not evidence(earlier, pack, lead=pack.text).decision_missing
 
 
 def test_a_weak_sentence_moved_up_from_the_second_passage_does_not_end_the_choice():
@@ -483,17 +481,15 @@ def test_a_weak_sentence_moved_up_from_the_second_passage_does_not_end_the_choic
 
 
 def test_a_final_figure_is_not_answered_by_a_forecast():
-    from assistant.abstention import gather
 
     p = Passage_of("The forecast revenue outturn position is an overspend of +£23.3m (excluding schools).")
     final = parse_question("How much was the final outturn overspend for 2024-25?")
-    assert gather(final, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
+    assert evidence(final, p, lead=p.text).final_missing
     forecast = parse_question("What overspend is forecast for 2024-25?")
-    assert not gather(forecast, [p], [p], 0.8, False, (True, True), [], p.text).final_missing
+    assert not evidence(forecast, p, lead=p.text).final_missing
 
 
 def test_a_balance_date_is_not_a_meeting_and_is_known_only_after_it():
-    from assistant.abstention import gather
     from ingest.records import Document
     from ingest.words import names_in
 
@@ -501,14 +497,14 @@ def test_a_balance_date_is_not_a_meeting_and_is_known_only_after_it():
     assert projected.as_at == ("2025-03-31",) and not projected.exact_dates and not projected.months
     held = [Document("d", "m.pdf", "m.pdf", "h", "report", "", "Cabinet", "2025-01-30", "", 1, False, 0.0)]
     p = Passage_of("The general fund reserve is forecast to be £35.9m at year end.")
-    assert not gather(projected, [p], [p], 0.8, False, (True, True), held, p.text).beyond_library
+    assert not evidence(projected, p, held=held, lead=p.text).beyond_library
     was = parse_question("What was the total external debt at 31 March 2025?")
-    assert gather(was, [p], [p], 0.8, False, (True, True), held, p.text).beyond_library
+    assert evidence(was, p, held=held, lead=p.text).beyond_library
     assert names_in("Section 25: Mr John Betts attended.") == {"john", "betts"}  # a title is no name
     row = "Adult Social Care & Health 586.1 621.6 +35.4 +6.0%"  # a signed variance is a cell
     table = Passage_of(f"Directorate Revenue Budget Forecast Variance\n{row}")
     final = parse_question("What was the final 2024-25 revenue outturn for Adult Social Care & Health?")
-    assert gather(final, [table], [table], 0.8, False, (True, True), held, row).final_missing
+    assert evidence(final, table, held=held, lead=row).final_missing
 
 
 def test_a_tables_head_row_is_not_quoted_ahead_of_its_rows():
@@ -517,3 +513,10 @@ def test_a_tables_head_row_is_not_quoted_ahead_of_its_rows():
     assert is_column_heads("Original Budget 2017/18 Budget 2017/18 Actual Outturn Variance £000 £000 £000 %")
     assert not is_column_heads("8,262 Children & Safeguarding 103,587 105,723 116,358 10,635 10.1%")
     assert not is_column_heads("The budget for 2019/20 is £3m.")
+
+
+def evidence(question, passage, register=False, held=(), lead=""):
+    """What ``gather`` makes of one passage, found and quoted, for a question (coverage 0.8, figures found)."""
+    from assistant.abstention import gather
+
+    return gather(question, [passage], [passage], 0.8, register, (True, True), list(held), lead)
