@@ -1,13 +1,13 @@
-"""Acronyms the papers define ("Cambridgeshire and Peterborough NHS Foundation Trust (CPFT)"), or use while
-spelling out elsewhere a name whose initials they are ("FONOM" beside "Federation of Northern Ontario
-Municipalities"), so a question that uses the short form also finds passages that only spell it out."""
+"""Acronyms the papers define ("County Health Foundation Trust (CHFT)"), or use while spelling out elsewhere
+a name whose initials they are ("NARC" beside "Northern Association of Rural Councils"), so a question that
+uses the short form also finds passages that only spell it out."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 from functools import lru_cache
 
-# a run of capitalised words, joined by the small words a name holds ("Federation of Northern Ontario ...")
+# a run of capitalised words, joined by the small words a name holds ("Northern Association of Rural ...")
 NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|on|in|&)[ \t]+)*[A-Z][a-z]+){2,8}")
 CAPS = re.compile(r"\b[A-Z]{3,7}\b")
 SMALL = {"of", "and", "for", "the", "on", "in", "&"}
@@ -49,8 +49,8 @@ def find_acronyms(registry, limit_chunks: int = 200_000) -> dict[str, str]:
 
 @lru_cache(maxsize=65536)
 def _spans(run: str) -> tuple[tuple[str, str], ...]:
-    """(acronym, name) for every name a run of capitalised words holds ("Lincoln Square Special Service Area"
-    holds "Special Service Area", SSA): its initials with and without its small words ("FNOM", "FONOM").
+    """(acronym, name) for every name a run of capitalised words holds ("Market Square Special Service Area"
+    holds "Special Service Area", SSA): its initials with and without its small words ("NARC", "NAORC").
     Remembered: the same runs (a council's, a committee's name) recur in every paper."""
     words = run.split()
     out: list[tuple[str, str]] = []

@@ -293,8 +293,8 @@ class RegisterAnswers:
             wanted.sort(key=lambda r: (not amended) == ("amended" in r.source.lower()))
             row = wanted[0] if wanted else None
         else:
-            # the date picked the meeting; the other words pick its item ("the October 2019 agenda", "Think
-            # Communities" - not the item "Agenda Plan - October 2019")
+            # the date picked the meeting; the other words pick its item ("the October 2019 agenda", "Library
+            # Services" - not the item "Agenda Plan - October 2019")
             terms = [t for t in terms if not DATE_WORD.fullmatch(t)] or terms
             scored = sorted(((self.retriever.coverage(terms, f"{r.title} item {r.item}"), r) for r in items),
                             key=lambda t: -t[0])
@@ -412,7 +412,7 @@ def _sentence(text: str) -> str:
 
 def parts_about(recommendation: str, question: str) -> str:
     """A recommendation of lettered parts cut to those naming what the question names ("f) Delegate award of the
-    contract Hauxton Extra Care ..." for a question about Hauxton), with how many others there are; the whole of
+    contract at Elm Court ..." for a question about Elm Court), with how many others there are; the whole of
     it when every part, or none, names it."""
     cuts = [m.start() for m in LETTERED.finditer(recommendation)]
     if len(cuts) < 3:

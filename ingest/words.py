@@ -100,7 +100,7 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "sir", "dam
 
 
 def names_in(text: str) -> set[str]:
-    """Capitalised words that name someone or something ("Dave Yemm", "KPMG", "Longhurst Group"): not a
+    """Capitalised words that name someone or something ("Ann Lee", "KPMG", "Acme Housing Group"): not a
     sentence's or a line's first word, a month or a day, nor a title ("Mr", "Cllr"); lower-cased."""
     found = set()
     for m in CAPITALISED.finditer(text):
