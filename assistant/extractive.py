@@ -20,6 +20,7 @@ from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.minutes import counts_votes
 from ingest.units import YEAR_ROW, split_units, tabular
+from ingest.words import HONORIFICS, PEOPLE
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
@@ -28,9 +29,11 @@ VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|on
                          r"(?-i:\bat\s+(?:the\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+)", re.I)  # "at Riverside Cafe"
 TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)
 TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
-WHO_Q = re.compile(r"^\s*who\b|\bcontact\b|\bwhich officer\b", re.I)
+# "who", or "which" of some people ("which Lincoln Park commissioners ...", "what officers ...")
+WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b(?:which|what)\s+(?:[\w#&'’.-]+\s+){{0,4}}?{PEOPLE}\b", re.I)
+# a name or contact line: "Contact: ...", "Cllr Lee", "Councillors Lee and Ray", "A. Lee, B. Ray" (initials and surnames in a list)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
-                       r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Dr)\.?\s+[A-Z]", re.I)
+                       rf"\b(?:{'|'.join(sorted(HONORIFICS))})s?\.?\s+(?-i:[A-Z])|(?-i:\b[A-Z]\.\s?[A-Z][a-z]{{2,}}(?:,|/|\)|\s+and\b))", re.I)
 WHEN_WORDS = re.compile(rf"\b{MONTH_NAME}[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
 # page furniture: contact lines, web and mail addresses, page counters — never an answer
 FURNITURE = re.compile(r"\b(?:tel(?:ephone)?|fax|phone)\b\.?:?\s*[\d(+]|\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|"
@@ -204,8 +207,13 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         if repeats(chosen[-1].text, chosen[:-1]):
             chosen.pop()  # completed, it says what an earlier quote says (a table's comment beside its bullet)
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
-    kept = [c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)]
-    return sorted(kept, key=lambda u: -u.score)
+    kept = sorted((c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)),
+                  key=lambda u: -u.score)
+    for n in range(1, len(kept) - 1):  # two supporting entries of one passage scoring alike keep its order
+        a, b = kept[n], kept[n + 1]
+        if a.passage == b.passage and b.position < a.position and a.score - b.score < T.SAME_SCORE:
+            kept[n], kept[n + 1] = b, a
+    return kept
 
 
 def _completes(current: Unit, nxt: Unit, question: Question, close: float) -> bool:

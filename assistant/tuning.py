@@ -37,6 +37,7 @@ OTHER_YEAR_ROW = 0.1  # taken off a plan's row for another year than the asked o
 HEADING_PENALTY = 0.12  # a heading alone; samples, swept
 SHORT_PENALTY = 0.1  # a sentence under 25 characters; samples, swept
 RANK_AGREEMENT = 0.1  # divided by 1 + the passage's rank: agree with retrieval; samples, swept
+SAME_SCORE = 0.02  # two quotes of one passage closer than this in score keep the passage's order; trial
 RUNNER_UP = 0.75  # quote a sentence scoring at least this share of the best; samples, swept
 SECOND_PASSAGE = 0.6  # the best sentence of each of the two best passages is quoted above this share; samples, swept
 SEMANTIC_UNITS = 32  # sentences without ingest vectors the model embeds per question, at most (speed)

@@ -96,6 +96,10 @@ CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")
 CALENDAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*", re.I)
 
 
+# the people a question asks for by their role ("which commissioners ...", "what officers ...")
+PEOPLE = (r"(?:councillors?|cllrs?|members?|commissioners?|officers?|trustees?|directors?|governors?|aldermen|"
+          r"alderman|representatives?|delegates?|nominees?|candidates?|speakers?|residents?|people|persons?|staff|"
+          r"employees?|clerks?|mayors?|chairs?)")
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "sir", "dame", "lord", "lady", "mayor"}
 
 

@@ -520,3 +520,20 @@ def evidence(question, passage, register=False, held=(), lead=""):
     from assistant.abstention import gather
 
     return gather(question, [passage], [passage], 0.8, register, (True, True), list(held), lead)
+
+
+def test_a_question_asking_which_people_prefers_the_sentence_that_names_them():
+    from assistant.extractive import WHO_Q, WHO_WORDS, Unit, choose_units
+
+    assert WHO_Q.search("Which Riverside Park commissioners still have to send in applications?")
+    assert WHO_Q.search("what officers attended?") and not WHO_Q.search("Which items are about parking?")
+    assert WHO_WORDS.search("o A. Lee, B. Ray and C. Moss need to submit updated forms")
+    assert WHO_WORDS.search("Miss Carey declared an interest") and WHO_WORDS.search("(J. Scott, S. Kirk)")
+    assert not WHO_WORDS.search("the message evoked by Logo B. Updates will be sent to the board")
+    assert not WHO_WORDS.search("Members who were district councillors declared an interest")
+    # two supporting entries of one passage scoring alike keep the passage's order; the best still leads
+    q = parse_question("Which members declared interests?")
+    units = [Unit("Later Mr Ray declared an interest in item 9.", 1, 4, 0.9),
+             Unit("(3) Miss Carey declared an interest as a trustee.", 0, 4, 0.88),
+             Unit("(2) Ms Lee declared an interest as a carer.", 0, 3, 0.875)]
+    assert [u.text[:9] for u in choose_units(units, q)] == ["Later Mr ", "(2) Ms Le", "(3) Miss "]
