@@ -141,8 +141,10 @@ def test_partly_scanned_pdf_is_ingested_with_a_warning_naming_the_pages(fresh_li
         writer.write(fh)
     report = fresh_library.ingest([mixed])
     assert report.ok
-    assert report.warnings == ["mixed.pdf: pages 4 have no text layer (scanned images); run OCR on them to make "
-                               "them searchable."]
+    # without Tesseract on the machine the warning also says how to install it
+    [warning] = report.warnings
+    assert warning.startswith("mixed.pdf: pages 4 have no text layer (scanned images); run OCR on them to make "
+                              "them searchable")
 
 
 def test_text_that_gives_instructions_is_content_not_instructions(fresh_library, tmp_path, library):
