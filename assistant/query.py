@@ -22,7 +22,12 @@ RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations
                               r"\bwhat does item\b", re.I)
 VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
                            r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
-HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:\s+(?:is|was|were|are))?(?:\s+the)?)\s+(.*)", re.I)
+HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:['’]s|\s+(?:is|was|were|are))?(?:\s+(?:the|its|their|our))?)"
+                  r"\s+(.*)", re.I)
+# where the words naming what is counted end: a clause's verb, a preposition, a determiner, punctuation
+MEASURE_END = re.compile(r"[,;:?()]|\s(?:is|was|were|are|will|would|does|did|do|has|have|had|can|could|should|be|of|in|"
+                         r"on|at|for|from|to|by|with|across|between|under|over|during|per|against|and|or|the|a|an|"
+                         r"this|that|these|those|each|every|now|so|than)\b", re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
@@ -109,10 +114,21 @@ class Question:
 
     @cached_property
     def measure(self) -> set[str]:
-        """Stems of the first two content words after "how many" / "what (was the)": what is counted ("flats",
-        "weekly rent"), which stands beside the figure that answers."""
-        m = HEAD.search(self.text)
-        return set([t for t in content_terms(m.group(1)) if not t[0].isdigit()][:2]) if m else set()
+        """What is counted, which stands beside the figure that answers ("flats", "weekly rent"): after "how
+        many" / "what (was the)", in each part of the question, the first two content words and the last before
+        a verb, preposition or comma ("the council's total unringfenced covid grant across ..." -> total,
+        unringfenced, grant); none of a possessive ("the council's"), nor of a part that asks no figure."""
+        found: set[str] = set()
+        asks = dict(INTENTS)["figure"]
+        for part in self.parts[1:] or self.parts:
+            m = HEAD.search(part)
+            if not m or not asks.search(part) or re.match(r"(?:did|do|does|has|have|had)\b", m.group(1), re.I):
+                continue  # a part that asks no figure ("and what did the report conclude?")
+            words = re.sub(r"\b\w+['’]s\b", " ", m.group(1))
+            end = MEASURE_END.search(" " + words)
+            head = [t for t in content_terms((" " + words)[:end.start()] if end else words) if not t[0].isdigit()]
+            found |= set([t for t in content_terms(words) if not t[0].isdigit()][:2] + head[-1:])
+        return found
 
     @property
     def asks_recommendation(self) -> bool:

@@ -537,3 +537,15 @@ def test_a_question_asking_which_people_prefers_the_sentence_that_names_them():
              Unit("(3) Miss Carey declared an interest as a trustee.", 0, 4, 0.88),
              Unit("(2) Ms Lee declared an interest as a carer.", 0, 3, 0.875)]
     assert [u.text[:9] for u in choose_units(units, q)] == ["Later Mr ", "(2) Ms Le", "(3) Miss "]
+
+
+def test_what_a_figure_question_counts_is_read_from_each_part_that_asks_one():
+    assert "flat" in parse_question("How many flats will the scheme have?").measure
+    # "What's" asks too; the owner ("the council's") is not what is counted; the phrase's head is
+    total = parse_question("What's the council's total unringfenced covid grant across the three tranches, and "
+                           "how much was the third one?").measure
+    assert {"total", "grant"} <= total and "council" not in total
+    assert parse_question("What was the year-end variance on nursing placements?").measure >= {"varianc"}
+    # a part that asks no figure adds nothing
+    assert parse_question("How many people responded to the consultation, and what did the January report "
+                          "conclude?").measure == {"peopl", "respond"}
