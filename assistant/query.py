@@ -14,6 +14,7 @@ from assistant import tuning as T
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
 from ingest.numbering import QUOTED_REF
+from ingest.words import PEOPLE
 
 ITEM = re.compile(rf"\bitem\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,3}}[a-z]?)\b", re.I)
 MINUTE = re.compile(rf"\bminute\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,4}}|R\d{{4}}-\d{{1,4}})\b", re.I)
@@ -177,8 +178,26 @@ def intent_of(text: str) -> str:
     return "fact"
 
 
+def _names_body(text: str, name: str, authorities: list[str]) -> bool:
+    """Whether the question names the body ``name`` as the one that met: not as people's role ("which Cabinet
+    members", "the Cabinet Member for Finance"), nor as the end of another body's name ("Omaha's Public Art
+    Commission"; "Kent County Council" is the County Council of one of the library's ``authorities``)."""
+    known = {w.lower() for a in authorities for w in re.findall(r"\w+", a or "")}
+    for a in authorities:  # and their initials: "KCC", "SSA" (Special Service Area)
+        caps = [w[0].lower() for w in re.findall(r"\b[A-Z]\w*", a or "")]
+        known |= {"".join(caps[i:j]) for i in range(len(caps)) for j in range(i + 2, len(caps) + 1)}
+    for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.I):
+        if re.match(rf"\s+{PEOPLE}\b", text[m.end():], re.I):
+            continue
+        before = re.search(r"([A-Z][\w&-]*)\s+$", text[:m.start()])
+        if before and before.start() > 0 and before.group(1).lower() not in known:
+            continue
+        return True
+    return False
+
+
 def parse_question(text: str, committees: list[str] = (), today: date | None = None,
-                   history: list[str] = ()) -> Question:
+                   history: list[str] = (), authorities: list[str] = ()) -> Question:
     today = today or date.today()
     item = ITEM.search(text)
     minute = MINUTE.search(text)
@@ -201,12 +220,8 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
         year = today.year if month < today.month else today.year - 1
         months.append((year, month))
     years = tuple(int(y) for y in YEAR.findall(text))
-    committee = None
-    lowered = text.lower()
-    for name in sorted(committees, key=lambda n: -len(n or "")):  # "City Council" before "Council"
-        if name and re.search(rf"\b{re.escape(name.lower())}\b", lowered):
-            committee = name
-            break
+    committee = next((name for name in sorted(committees, key=lambda n: -len(n or ""))  # "City Council" first
+                      if name and _names_body(text, name, authorities)), None)
     kind = next((k for pattern, k in DOC_KINDS if re.search(pattern, text, re.I)), None)
     words = re.findall(r"\w+", text)
     follow_up = bool(history) and (len(words) <= 6 or bool(FOLLOW_UP.search(text)))
@@ -216,7 +231,7 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
                  minute=minute.group(1) if minute else None, months=tuple(months), years=years,
                  exact_dates=exact, as_at=as_at, intent=intent_of(text), committee=committee, doc_kind=kind)
     if follow_up:
-        previous = parse_question(history[-1], committees, today)
+        previous = parse_question(history[-1], committees, today, authorities=authorities)
         q = replace(q, follow_up=True, context=tuple(history[-2:]),
                     search_text=f"{history[-1]} {text}",
                     item=q.item or previous.item, minute=q.minute or previous.minute,

@@ -94,7 +94,8 @@ class Assistant(RegisterAnswers):
     def _draft(self, text: str, history: list[str], filters: Filters | None, k: int | None) -> "_Draft":
         k = k or self.settings.top_k
         filters = filters or self.base_filters()
-        question = parse_question(text, self.registry.committees(), history=history)
+        question = parse_question(text, self.registry.committees(), history=history,
+                                  authorities=self.registry.authorities())
         question = replace(question, search_text=expand(question.search_text, self.acronyms))
         passages = self.retriever.retrieve(question, filters, limit=max(20, k * 3))
         register_lines, register_passages = self._from_registers(question, filters, passages)

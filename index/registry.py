@@ -284,6 +284,10 @@ class Registry(RegisterReads):
                 for t in ("documents", "pages", "items", "minutes", "actions", "chunks", "recommendations",
                           "declarations")}
 
+    def authorities(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT authority FROM documents WHERE authority != '' ORDER BY authority")]
+
     def committees(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT committee FROM documents WHERE committee != '' ORDER BY committee")]

@@ -549,3 +549,13 @@ def test_what_a_figure_question_counts_is_read_from_each_part_that_asks_one():
     # a part that asks no figure adds nothing
     assert parse_question("How many people responded to the consultation, and what did the January report "
                           "conclude?").measure == {"peopl", "respond"}
+
+
+def test_a_body_named_as_peoples_role_or_inside_another_bodys_name_is_not_the_meeting_asked_about():
+    authorities = ["Kent County Council", "Lincoln Square Special Service Area #21"]
+    body = lambda text, names: parse_question(text, names, authorities=authorities).committee  # noqa: E731
+    assert body("Which cabinet members were asked to write to the minister?", ["Cabinet"]) is None
+    assert body("Who is reappointed to the Public Art Commission?", ["Commission"]) is None
+    assert body("What did the Kent County Council meeting decide?", ["Cabinet", "County Council"]) == "County Council"
+    assert body("What did the SSA commission decide?", ["Commission"]) == "Commission"  # the authority's initials
+    assert body("What did Cabinet decide on 4 March?", ["Cabinet"]) == "Cabinet"
