@@ -31,8 +31,8 @@ TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.
 TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
 # "who", or "which" of some people ("which Lincoln Park commissioners ...", "what officers ...")
 WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b(?:which|what)\s+(?:[\w#&'’.-]+\s+){{0,4}}?{PEOPLE}\b", re.I)
-# a name or contact line: "Contact: ...", "Cllr Lee", "Councillors Lee and Ray", "A. Lee, B. Ray" (initials and surnames in a list)
-WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author)\s*:|"
+# a name or contact line: "Contact: ...", "From: (the report's author)", "Cllr Lee", "Councillors Lee and Ray", "A. Lee, B. Ray" (initials and surnames in a list)
+WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author|report author|from)\s*:|"
                        rf"\b(?:{'|'.join(sorted(HONORIFICS))})s?\.?\s+(?-i:[A-Z])|(?-i:\b[A-Z]\.\s?[A-Z][a-z]{{2,}}(?:,|/|\)|\s+and\b))", re.I)
 WHEN_WORDS = re.compile(rf"\b{MONTH_NAME}[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
 # page furniture: contact lines, web and mail addresses, page counters — never an answer
@@ -217,11 +217,11 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
 
 
 def _completes(current: Unit, nxt: Unit, question: Question, close: float) -> bool:
-    """Whether the next unit of a passage completes a quote: a heading's content, a clause cut at "of" or ",",
+    """Whether the next unit of a passage completes a quote: a heading's content, a clause cut at "of", "and" or ",",
     the figure or the vote's counts a figure or vote question asks for, "This ..." going on, or a unit scoring
     ``close`` to the best itself."""
     asked = question.search_text
-    return (is_heading(current.text) or current.text.rstrip().endswith((":", "of", "by", "-", ","))
+    return (is_heading(current.text) or current.text.rstrip().endswith((":", " of", " by", " and", " &", "-", ","))
             or (question.intent == "figure" and not new_figures(current.text, asked) and bool(new_figures(nxt.text, asked)))
             or (question.asks_vote and counts_votes(nxt.text) and not counts_votes(current.text))
             or CONTINUES.match(nxt.text) is not None
