@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from assistant.query import Question
+from assistant.query import DECISION_ASKED, Question
 from assistant.terms import stems_of
 from ingest.dates import years_named
 from ingest.records import Document, Passage
@@ -25,7 +25,6 @@ MODEL_PATH = Path(__file__).with_name("abstention_model.json")
 DECISION_TAKEN = re.compile(r"(?<!can be )(?<!may be )(?<!to be )(?<!will be )\b(?:agreed|approved|resolved|"
                             r"decided|adopted|carried|passed|endorsed)\b", re.I)
 MEETING_NAMED = re.compile(r"\b(?:meeting|agenda|minutes|session)\b", re.I)  # "its April 7, 2026 meeting"
-YES_NO = re.compile(r"^\s*(?:did|was|were|has|have|is|are)\b", re.I)
 # "the final outturn", "the actual spend": not a forecast of it
 FINAL_ASKED = re.compile(r"\b(?:final|actual)(?:\s+(?:(?:19|20)\d\d(?:[/-]\d{2,4})?|revenue|capital|net|gross|total|"
                          r"annual|year[- ]end))*\s+(?:outturn|spend|spending|cost|position|figure|overspend|underspend)\b",
@@ -33,8 +32,6 @@ FINAL_ASKED = re.compile(r"\b(?:final|actual)(?:\s+(?:(?:19|20)\d\d(?:[/-]\d{2,4
 FORECAST_SAID = re.compile(r"\bforecast(?:s|ing)?\b|\bprojected\b|\bexpected to\b", re.I)
 FINAL_SAID = re.compile(r"\b(?:final|actual|outturn\s+(?:was|is)|closedown|year[- ]end)\b", re.I)
 PROJECTED = re.compile(r"\b(?:project(?:ed|ion)s?|forecasts?|expected|estimated?|planned|will)\b", re.I)
-DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed)|"
-                            r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,17 +86,16 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     beyond = beyond or bool(question.as_at and held) and not undated and not PROJECTED.search(question.text) \
         and min(question.as_at) > max(held)
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
-    asks_decision = not question.asks_recommendation and (question.intent == "resolution" or bool(
-        YES_NO.match(question.text) and DECISION_ASKED.search(question.text)))
+    asks_decision = question.asks_decision
     asked_years = years_named(question.text)
     # a decision reported as taken is one of the asked time only if it names no other ("In October 2018
     # Committee approved ..." for a question about October 2019)
-    reported = bool(DECISION_TAKEN.search(lead)) and not _other_years(asked_years, years_named(lead))
+    reported = bool(DECISION_TAKEN.search(lead)) and not other_years(asked_years, years_named(lead))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not reported
     # "the final outturn for 2019/20" is not answered by a paper about 2017/18
     # (for a question of two parts any quoted passage will do: "the split, and the funding for 2020/21")
-    year_missing = all(_other_years(asked_years, _years_of(p))
+    year_missing = all(other_years(asked_years, _years_of(p))
                        for p in (quoted or shown if len(question.parts) > 1 else shown))
     meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
         not set(question.exact_dates) & set(held)
@@ -122,7 +118,7 @@ def _years_of(passage: Passage) -> set[int]:
     return named | {int(passage.meeting_date[:4])} if passage.meeting_date else named
 
 
-def _other_years(asked: set[int], named: set[int]) -> bool:
+def other_years(asked: set[int], named: set[int]) -> bool:
     """Whether a text names years, and none of the asked ones (nothing asked or nothing named: no mismatch)."""
     return bool(asked) and bool(named) and not asked & named
 

@@ -29,6 +29,10 @@ HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:['’]s|\s+(?
 MEASURE_END = re.compile(r"[,;:?()]|\s(?:is|was|were|are|will|would|does|did|do|has|have|had|can|could|should|be|of|in|"
                          r"on|at|for|from|to|by|with|across|between|under|over|during|per|against|and|or|the|a|an|"
                          r"this|that|these|those|each|every|now|so|than)\b", re.I)
+YES_NO = re.compile(r"^\s*(?:[^,?]{0,60},\s*)?(?:did|was|were|has|have|is|are)\b", re.I)  # "Back in July, did ...?"
+DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|pass(?:ed)?|approv(?:e|ed|al)|"
+                            r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?|sign(?:ed)?\s+off|authori[sz]e[ds]?|reject(?:ed)?)\b",
+                            re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
@@ -130,6 +134,13 @@ class Question:
             head = [t for t in content_terms((" " + words)[:end.start()] if end else words) if not t[0].isdigit()]
             found |= set([t for t in content_terms(words) if not t[0].isdigit()][:2] + head[-1:])
         return found
+
+    @property
+    def asks_decision(self) -> bool:
+        """Whether the question asks for a decision: its intent, or a yes/no question about one ("did council pass
+        ...?"); not what a report recommends."""
+        return not self.asks_recommendation and (self.intent == "resolution" or bool(
+            YES_NO.match(self.text) and DECISION_ASKED.search(self.text)))
 
     @property
     def asks_recommendation(self) -> bool:

@@ -50,6 +50,9 @@ def _cite(cited: list[Passage], passage: Passage) -> int:
 
 
 
+OUTCOME = re.compile(r"\b(?:carried|defeated|lost)\b(?: unanimously)?\.", re.I)
+
+
 def _shortened(title: str, limit: int = 240) -> str:
     """A long printed title (a US ordinance's whole paragraph) cut at a word, marked as cut."""
     return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
@@ -206,6 +209,25 @@ class RegisterAnswers:
             current = f" {CURRENT}" if e.current else ""
             lines.append(f"On the same matter, {when}: minute {e.minute} ({spoken(e.date)}): "
                          f"{e.text[:300]} [{n}]{current}")
+
+    def decision_line(self, passage: Passage, quote: str, filters: Filters, n: int) -> str | None:
+        """The register's line for the minute ``passage`` is of, when ``quote`` is part of what it resolved:
+        "Minute R2025-153, meeting of 2 September 2025 (carried): THAT ... [n]" — the whole resolution, with its
+        id, meeting and vote (a quote of one of its sentences leaves out the rest). None when the quote is
+        not from a resolution, or the resolution is too long to quote whole (the quote is then kept)."""
+        if not passage.minute:
+            return None
+        row = next((d for d in self.registry.decisions(filters, [passage.doc_id]) if d.minute == passage.minute), None)
+        if row is None or not row.resolution:
+            return None
+        # what was resolved ends with its outcome ("... Carried."); minutes' text after it is other business
+        outcome = OUTCOME.search(row.resolution)
+        resolved = row.resolution[:outcome.end()] if outcome else row.resolution
+        probe = re.sub(r"\W+", " ", quote).lower().strip()[:80]
+        if len(probe) < 30 or probe not in re.sub(r"\W+", " ", resolved).lower() or len(resolved) > T.WHOLE_RESOLUTION:
+            return None
+        vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
+        return f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{vote}: {operative_first(resolved)} [{n}]"
 
     def _later_decisions(self, passage: Passage, filters: Filters, cited: list[Passage]) -> list[str]:
         """For a quoted resolution, the later ones on the same matter (a schedule amended, a decision varied),

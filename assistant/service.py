@@ -14,16 +14,16 @@ from typing import Iterator
 from assistant import extractive, replies
 from assistant import llm as llm_backend
 from assistant import tuning as T
-from assistant.abstention import Evidence, Model, gather, nearby
+from assistant.abstention import Evidence, Model, gather, nearby, other_years
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
-from assistant.query import Question, intent_of, parse_question
+from assistant.query import Question, intent_of, main_clause, parse_question
 from assistant.register_answers import CURRENT, RegisterAnswers
 from assistant.retrieve import HybridRetriever, spread
 from assistant.terms import stems_of
 from committee.settings import Settings
 from index.filters import Filters
-from ingest.dates import spoken
+from ingest.dates import spoken, years_named
 from ingest.figures import new_figures
 from ingest.minutes import counts_votes, operative_first
 from ingest.run import Library
@@ -126,6 +126,7 @@ class Assistant(RegisterAnswers):
         if listed:
             chosen = []  # a register list is the answer; passages are its citations
         chosen = self._one_version(question, top, chosen)
+        chosen = _asked_year_first(question, chosen)
         if chosen and not register_lines and not reply_line:
             later = self._later_decisions(top[chosen[0].passage], filters, top)  # top grows by what they cite
             citations = self._citations(top)
@@ -138,6 +139,8 @@ class Assistant(RegisterAnswers):
             return _Draft(self._abstain(question, filters, citations, evidence), "", filters, question)
         lines = lead + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not lead:
+            lines = self._decision_first(question, top, chosen, filters, lines)
+        if chosen and not lead:
             lines[0] += self._version_note(top[chosen[0].passage])
         lines[1:1] = later  # the decision that replaced the one quoted, right after it ...
         lines = current_first(lines, question, top[chosen[0].passage].meeting_date if later else None)
@@ -146,6 +149,20 @@ class Assistant(RegisterAnswers):
                         searched=self._searched(question, filters), evidence=evidence)
         prompt = llm_backend.build_prompt(text, citations, history, register_lines)
         return _Draft(answer, prompt, filters, question)
+
+    def _decision_first(self, question: Question, top: list[Passage], chosen: list, filters: Filters,
+                        lines: list[str]) -> list[str]:
+        """A quote of a numbered minute's resolution is given as the whole resolution with its id, meeting and
+        vote; for a question about a decision, the first quote that is one leads (the discussion before it
+        follows). Quotes the resolution holds go."""
+        for k, unit in enumerate(chosen if question.asks_decision else chosen[:1]):
+            line = self.decision_line(top[unit.passage], unit.text, filters, unit.passage + 1)
+            if line is None:
+                continue
+            said = _norm(line)
+            rest = [ln for j, ln in enumerate(lines) if j != k and _norm(ln.rsplit(" [", 1)[0]) not in said]
+            return [line] + rest
+        return lines
 
     def _reply(self, question: Question, top: list[Passage], filters: Filters) -> Passage | None:
         """The reply to the printed question one of the two best passages quotes, if one does."""
@@ -303,6 +320,21 @@ def current_first(lines: list[str], question: Question, quoted_when: str | None)
     if current is None or question.asks_version or (window and quoted_when and window[0] <= quoted_when <= window[1]):
         return lines
     return [current] + [line for line in lines if line is not current]
+
+
+def _asked_year_first(question: Question, chosen: list) -> list:
+    """When the best quote names other years than the question's and never one of them ("for 2025" for a
+    question about 2024), the first quote that names an asked year leads (every chosen quote scores close to
+    the best): the same matter's resolution of another year is not the answer."""
+    asked = years_named(main_clause(question.text))  # not a year that sets the scene ("adopted in March 2026")
+    if not asked or not chosen or not other_years(asked, years_named(chosen[0].text)):
+        return chosen
+    first = next((u for u in chosen if asked & years_named(u.text)), None)
+    return chosen if first is None else [first] + [u for u in chosen if u is not first]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).lower().strip()
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

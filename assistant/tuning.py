@@ -53,6 +53,7 @@ QUOTES = 4  # sentences an answer quotes, at most (QUOTES + 1 for a two-part que
 REGISTER_MATCH = 0.45  # share of the question's words a register row must hold to answer it; samples, swept
 TITLE_SAID = 0.8  # share of a minute's title words its resolution holds for the title to be left out; 0.6-1.0 alike on all three
 ACTION_RUNNER_UP = 0.9  # a second action is given when it scores this share of the first; samples
+WHOLE_RESOLUTION = 900  # a quoted sentence of a resolution gives way to the whole resolution up to this length (characters); trial
 LINEAGE_LINES = 3  # other resolutions on the same matter an answer cites, at most
 ROUTINE_MATTER = 6  # a matter resolved more often than this is routine business: no lineage; not LOPO
 LINEAGE_MATCH = 0.75  # share of a minute's title words an earlier or later resolution must hold; samples

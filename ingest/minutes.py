@@ -16,7 +16,7 @@ from ingest.numbering import alone, longest_run, references
 
 NUMBER_TITLE = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{1,160})$")
 NUMBER_ALONE = re.compile(r"^\s*(\d{1,4})\.?\s*$")
-RESOLUTION_ID = re.compile(r"^\s*(R\d{4}-\d{1,4})\b:?\s*(.*)$")
+RESOLUTION_ID = re.compile(r"^\s*(R\d{4}-\d{1,4}[A-Z]?)\b:?\s*(.*)$")  # "R2024-019B": a letter for one inserted later
 ITEM_REF = re.compile(r"^\s*\(\s*item\s+(\w+)\s*\)\s*$", re.I)
 RESOLVED = re.compile(r"(?:it\s+was\s+)?\bresolved\b|\bcarried\b|\bdefeated\b|\bagreed\s+(?:to|that)\b", re.I)
 RESOLVED_STRONG = re.compile(r"(?i:it\s+was\s+resolved)|\bRESOLVED\b|\bresolved\s+that\b|^\s*THAT\b", re.M)

@@ -68,6 +68,23 @@ AMENDED = SCHEDULE.format(date="December 9, 2025", rid1="2025-140", rid2="2025-1
     "March 10, 2026."))
 
 
+WASTE = """MINUTES
+LAKESIDE PARISH COUNCIL
+A regular meeting of the Lakeside Parish Council was held on Tuesday, {date}.
+
+R{first} C. Hart, D. Vale:
+THAT the minutes of the previous meeting be adopted as published. Carried.
+
+R{rid} C. Hart, D. Vale:
+{text} Carried.
+"""
+WASTE_2024 = WASTE.format(date="January 16, 2024", first="2024-019", rid="2024-020", text=(
+    "THAT we authorize participation in the Valley Household Hazardous Waste Program for 2024. Total cost "
+    "$4,048.00."))
+WASTE_2025 = WASTE.format(date="January 21, 2025", first="2025-014", rid="2025-015", text=(
+    "That we participate in the Valley Household Hazardous Waste Program for 2025 at the total cost of $4,100.00."))
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory, embedder):
     return assistant_over(tmp_path_factory, embedder, {
@@ -75,7 +92,9 @@ def assistant(tmp_path_factory, embedder):
         "lakeside-parish-council-2025-02-11-budget-2025-final.txt": FINAL,
         "lakeside-parish-council-2025-02-11-questions.txt": QUESTIONS,
         "lakeside-parish-council-2025-10-14-minutes.txt": FIRST,
-        "lakeside-parish-council-2025-12-09-minutes.txt": AMENDED}, pdfs=PAPERS.glob("*.pdf"))
+        "lakeside-parish-council-2025-12-09-minutes.txt": AMENDED,
+        "lakeside-parish-council-2024-01-16-minutes.txt": WASTE_2024,
+        "lakeside-parish-council-2025-01-21-minutes.txt": WASTE_2025}, pdfs=PAPERS.glob("*.pdf"))
 
 
 def test_item_n_on_a_one_page_agenda_comes_from_the_agenda_register(assistant):
@@ -192,3 +211,12 @@ def test_a_meeting_is_one_record_with_its_agenda_minutes_kind_and_venue(assistan
                                 "minutes: kent-council-2025-01-09-printed-minutes.pdf"]
     special = [m for m in meetings(assistant.registry, False) if m.date == "2024-01-10"]
     assert [(m.body, m.kind) for m in special] == [("Council", "special")]
+
+
+def test_a_quoted_resolution_is_given_whole_with_its_id_meeting_and_vote_and_of_the_asked_year(assistant):
+    answer = assistant.ask("Did the parish sign up for the Valley hazardous waste scheme in January 2024, and at "
+                           "what cost?")
+    assert not answer.abstained
+    assert answer.answer.startswith("Minute R2024-020, meeting of 16 January 2024 (carried): THAT we authorize "
+                                    "participation in the Valley Household Hazardous Waste Program for 2024. Total "
+                                    "cost $4,048.00.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -227,3 +228,11 @@ def test_readme_and_manifest_files_in_a_folder_are_not_papers(tmp_path):
     assert [p.name for p in find_files([tmp_path], skipped)] == ["minutes.txt", "notes-of-meeting.md"]
     assert sorted(p.name for p in skipped) == [".hidden.pdf", "MANIFEST.md", "README.txt", "readme-first.md"]
     assert find_files([tmp_path / "MANIFEST.md"]) == [tmp_path / "MANIFEST.md"]  # named on its own: taken
+
+
+def test_a_resolution_numbered_with_a_letter_is_its_own_minute(fresh_library):
+    paper = Path(__file__).parent / "fixtures" / "papers" / "nipissing-council-2024-01-16-minutes.pdf"
+    assert fresh_library.ingest([paper]).ok
+    resolutions = {r.minute: r for r in fresh_library.registry.decisions()}
+    assert resolutions["R2024-019B"].resolution.startswith("That we resume to an open public meeting.")
+    assert "resume" not in resolutions["R2024-19"].resolution
