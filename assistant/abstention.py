@@ -13,9 +13,9 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from assistant.query import DECISION_ASKED, Question
+from assistant.query import DECISION_ASKED, Question, asking
 from assistant.terms import stems_of
-from ingest.dates import years_named
+from ingest.dates import other_periods, periods_named
 from ingest.records import Document, Passage
 from ingest.units import tabular
 from ingest.words import names_in
@@ -87,15 +87,15 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
         and min(question.as_at) > max(held)
     # a decision is the question's ask: its intent, or a yes/no question about one ("did council pass ...?")
     asks_decision = question.asks_decision
-    asked_years = years_named(question.text)
+    asked_years = periods_named(asking(question.text))  # not a year of a statement before the question
     # a decision reported as taken is one of the asked time only if it names no other ("In October 2018
     # Committee approved ..." for a question about October 2019)
-    reported = bool(DECISION_TAKEN.search(lead)) and not other_years(asked_years, years_named(lead))
+    reported = bool(DECISION_TAKEN.search(lead)) and not other_periods(asked_years, periods_named(lead))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not reported
     # "the final outturn for 2019/20" is not answered by a paper about 2017/18
     # (for a question of two parts any quoted passage will do: "the split, and the funding for 2020/21")
-    year_missing = all(other_years(asked_years, _years_of(p))
+    year_missing = all(other_periods(asked_years, _years_of(p))
                        for p in (quoted or shown if len(question.parts) > 1 else shown))
     meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
         not set(question.exact_dates) & set(held)
@@ -112,15 +112,10 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
                     float(name_missing), float(year_missing), float(final_missing))
 
 
-def _years_of(passage: Passage) -> set[int]:
-    """The years a passage names, with its meeting's."""
-    named = years_named(f"{passage.about} {passage.text}")
-    return named | {int(passage.meeting_date[:4])} if passage.meeting_date else named
-
-
-def other_years(asked: set[int], named: set[int]) -> bool:
-    """Whether a text names years, and none of the asked ones (nothing asked or nothing named: no mismatch)."""
-    return bool(asked) and bool(named) and not asked & named
+def _years_of(passage: Passage) -> set[tuple[int, int]]:
+    """The years and spans a passage names (ingest.dates.periods_named), with its meeting's year."""
+    named = periods_named(f"{passage.about} {passage.text}")
+    return named | {(int(passage.meeting_date[:4]),) * 2} if passage.meeting_date else named
 
 
 @dataclass(frozen=True)

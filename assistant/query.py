@@ -259,10 +259,16 @@ SPLIT = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|where|which|is|was|did|d
                    r"\s+compare\s+with\s+|\s+versus\s+|\s+vs\.?\s+", re.I)
 
 
+def asking(text: str) -> str:
+    """The sentences of a question that ask, without a statement before them ("APC was to save £3.8m in
+    2019/20. What did it deliver?" asks "What did it deliver?")."""
+    return " ".join(re.findall(r"[^.?!]*\?", text)).strip() or text
+
+
 def main_clause(text: str) -> str:
     """The clause of a question that asks, without what sets the scene: a statement before it, a leading
     "When ...," or "In the ...," clause, a trailing "per the budget slides"."""
-    asked = " ".join(re.findall(r"[^.?!]*\?", text)).strip() or text  # sentences that ask
+    asked = asking(text)
     asked = SUBORDINATE.sub("", asked, count=1)
     asked = SETTING.sub("", asked, count=1)
     asked = SOURCE_NAMED.sub("", asked)

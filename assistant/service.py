@@ -14,7 +14,7 @@ from typing import Iterator
 from assistant import extractive, replies
 from assistant import llm as llm_backend
 from assistant import tuning as T
-from assistant.abstention import Evidence, Model, gather, nearby, other_years
+from assistant.abstention import Evidence, Model, gather, nearby
 from assistant.acronyms import expand, find_acronyms
 from assistant.models import Answer, Citation, Passage
 from assistant.query import Question, intent_of, main_clause, parse_question
@@ -23,7 +23,7 @@ from assistant.retrieve import HybridRetriever, spread
 from assistant.terms import stems_of
 from committee.settings import Settings
 from index.filters import Filters
-from ingest.dates import spoken, years_named
+from ingest.dates import other_periods, periods_named, spoken
 from ingest.figures import new_figures
 from ingest.minutes import counts_votes, operative_first
 from ingest.run import Library
@@ -154,8 +154,10 @@ class Assistant(RegisterAnswers):
                         lines: list[str]) -> list[str]:
         """A quote of a numbered minute's resolution is given as the whole resolution with its id, meeting and
         vote; for a question about a decision, the first quote that is one leads (the discussion before it
-        follows). Quotes the resolution holds go."""
-        for k, unit in enumerate(chosen if question.asks_decision else chosen[:1]):
+        follows); for another, only a lead quote, not a table row. Quotes the resolution holds go."""
+        # (a table row the resolution lists is read by its row, which the whole resolution would bury)
+        lead_only = [] if extractive.is_table_row(chosen[0].text) else chosen[:1]
+        for k, unit in enumerate(chosen if question.asks_decision else lead_only):
             line = self.decision_line(top[unit.passage], unit.text, filters, unit.passage + 1)
             if line is None:
                 continue
@@ -326,10 +328,11 @@ def _asked_year_first(question: Question, chosen: list) -> list:
     """When the best quote names other years than the question's and never one of them ("for 2025" for a
     question about 2024), the first quote that names an asked year leads (every chosen quote scores close to
     the best): the same matter's resolution of another year is not the answer."""
-    asked = years_named(main_clause(question.text))  # not a year that sets the scene ("adopted in March 2026")
-    if not asked or not chosen or not other_years(asked, years_named(chosen[0].text)):
+    asked = periods_named(main_clause(question.text))  # not a year that sets the scene ("adopted in March 2026")
+    if not asked or not chosen or not other_periods(asked, periods_named(chosen[0].text)):
         return chosen
-    first = next((u for u in chosen if asked & years_named(u.text)), None)
+    first = next((u for u in chosen if not other_periods(asked, periods_named(u.text)) and periods_named(u.text)),
+                 None)
     return chosen if first is None else [first] + [u for u in chosen if u is not first]
 
 

@@ -60,16 +60,36 @@ def spoken(iso: str | None, month: str = "long", missing: str = "an unknown date
     return f"{d.day} {d.strftime('%B %Y' if month == 'long' else '%b %Y')}"
 
 
-YEAR = re.compile(r"(?<![\d,.£$€])((?:19|20)\d\d)(?:\s*[/-]\s*(\d{2})(?!\d))?(?!\d|,\d)")
+YEAR = re.compile(r"(?<![\d,.£$€])((?:19|20)\d\d)(?:\s*[/-]\s*((?:19|20)\d\d|\d{2})(?!\d))?(?!\d|,\d)")
+
+
+def periods_named(text: str) -> set[tuple[int, int]]:
+    """The years and spans of years a text names, as (first, last): "2019" -> (2019, 2019), a financial year
+    "2019/20" or "2019-2020" -> (2019, 2020), a plan's "2025-2035" -> (2025, 2035); not the digits of a sum
+    ("£2,019")."""
+    found: set[tuple[int, int]] = set()
+    for m in YEAR.finditer(text):
+        first, second = int(m.group(1)), m.group(2)
+        last = (int(second) if len(second) == 4 else first // 100 * 100 + int(second)) if second else first
+        found.add((first, last) if first < last <= first + 30 else (first, first))
+    return found
 
 
 def years_named(text: str) -> set[int]:
-    """The years a text names, a financial year's both ("2019/20", "2025-26" -> 2019 and 2020, 2025 and
-    2026); not the digits of a sum ("£2,019")."""
-    found: set[int] = set()
-    for m in YEAR.finditer(text):
-        first = int(m.group(1))
-        found.add(first)
-        if m.group(2) and int(m.group(2)) == (first + 1) % 100:
-            found.add(first + 1)
-    return found
+    """The years a text names, a financial year's both ("2019/20", "2025-26" -> 2019 and 2020), a span's ends."""
+    return {y for span in periods_named(text) for y in span}
+
+
+def other_periods(asked: set[tuple[int, int]], named: set[tuple[int, int]]) -> bool:
+    """Whether a text names years, and none of the asked ones (nothing asked or nothing named: no mismatch). A
+    year asked is held by the same year or a span holding it ("2025" by "2024-25"). A financial year asked
+    ("2023-24") is held by a span holding it; by a year within it only when the text names no span (a report
+    "for 2024-25" does not hold 2023-24, though it names 2024)."""
+    spans = {n for n in named if n[0] != n[1]}
+
+    def holds(a: tuple[int, int], n: tuple[int, int]) -> bool:
+        if a[0] == a[1] or n[0] != n[1]:
+            return n[0] <= a[0] and a[1] <= n[1]
+        return not spans and a[0] <= n[0] <= a[1]
+
+    return bool(asked) and bool(named) and not any(holds(a, n) for a in asked for n in named)

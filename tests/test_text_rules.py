@@ -559,3 +559,19 @@ def test_a_body_named_as_peoples_role_or_inside_another_bodys_name_is_not_the_me
     assert body("What did the Kent County Council meeting decide?", ["Cabinet", "County Council"]) == "County Council"
     assert body("What did the SSA commission decide?", ["Commission"]) == "Commission"  # the authority's initials
     assert body("What did Cabinet decide on 4 March?", ["Cabinet"]) == "Cabinet"
+
+
+def test_a_financial_year_asked_is_not_held_by_the_next_one_that_shares_a_year():
+    from ingest.dates import other_periods, periods_named
+
+    assert periods_named("2019/20, 2019-2020, the 2025-2035 forecast, £2,019") == {(2019, 2020), (2025, 2035)}
+    asked = periods_named("the Quarter 3 overspend for 2023-24")
+    assert other_periods(asked, periods_named("as at Quarter 3 2024-25, reported in January 2025"))
+    assert not other_periods(asked, periods_named("the 2023-24 outturn"))
+    assert not other_periods(asked, periods_named("in January 2024"))  # no financial year named: a year within
+    assert not other_periods(periods_named("in 2025"), periods_named("the 2024-25 budget"))
+    assert not other_periods(periods_named("2030"), periods_named("the 2026-2036 capital forecast"))
+    # a year in a statement before the question sets the scene; the question asks of this year
+    q = parse_question("APC was to save £3.8m in 2019/20. What did it deliver, and what is expected this year?")
+    from assistant.query import asking
+    assert asking(q.text) == "What did it deliver, and what is expected this year?"
