@@ -75,7 +75,8 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
                                             for p in shown)
     # a paper that names no body (or no date) cannot be of another one: unknown is not a mismatch
     body_missing = bool(question.committee) and not any(not p.committee or question.of_body(p.committee)
-                                                        for p in shown)
+                                                        for p in shown) \
+        or bool(question.outside_body) and not _reports_decision_of(question.outside_body, [lead] + [p.text for p in quoted])
     held = [d.meeting_date for d in documents if d.meeting_date]
     undated = len(held) < len(documents)  # an undated paper may be of any time
     # a year alone may be what a paper is about, not when it met: the 2026 budget is set in 2025
@@ -110,6 +111,16 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing), float(meeting_missing),
                     float(name_missing), float(year_missing), float(final_missing))
+
+
+def _reports_decision_of(body: str, texts: list[str]) -> bool:
+    """Whether the papers quoted report a decision of ``body``, a body the library holds no papers of ("approved by
+    General Purposes Committee in December"): then they answer what it decided; else ("How did Medway Council
+    vote?", quoted beside "jointly with Medway Council") they do not."""
+    name = re.escape(re.sub(r"^(?:the|did|does|has|have)\s+", "", body, flags=re.I)).replace(r"\ ", r"\s+")
+    said = re.compile(rf"\bby\s+(?:the\s+)?{name}\b|\b{name}\s+(?:has\s+|have\s+|had\s+)?(?:approved|agreed|voted|"
+                      rf"resolved|decided|endorsed|adopted|rejected)\b", re.I)
+    return any(said.search(t) for t in texts)
 
 
 def _years_of(passage: Passage) -> set[tuple[int, int]]:

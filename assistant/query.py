@@ -14,7 +14,7 @@ from assistant import tuning as T
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
 from ingest.numbering import QUOTED_REF
-from ingest.words import PEOPLE
+from ingest.words import PEOPLE, STOPWORDS
 
 ITEM = re.compile(rf"\bitem\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,3}}[a-z]?)\b", re.I)
 MINUTE = re.compile(rf"\bminute\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,4}}|R\d{{4}}-\d{{1,4}})\b", re.I)
@@ -78,6 +78,7 @@ class Question:
     as_at: tuple[str, ...] = ()  # dates a figure stands at ("the reserve at 31 March 2025"), not meetings
     intent: str = "fact"
     committee: str | None = None
+    outside_body: str | None = None  # a body the question asks the decision of whose papers the library lacks
     follow_up: bool = False
     context: tuple[str, ...] = field(default=())  # earlier questions this one leans on
     doc_kind: str | None = None  # "presentation", "minutes", "report", ... when the question names one
@@ -189,14 +190,20 @@ def intent_of(text: str) -> str:
     return "fact"
 
 
-def _names_body(text: str, name: str, authorities: list[str]) -> bool:
-    """Whether the question names the body ``name`` as the one that met: not as people's role ("which Cabinet
-    members", "the Cabinet Member for Finance"), nor as the end of another body's name ("Omaha's Public Art
-    Commission"; "Kent County Council" is the County Council of one of the library's ``authorities``)."""
-    known = {w.lower() for a in authorities for w in re.findall(r"\w+", a or "")}
-    for a in authorities:  # and their initials: "KCC", "SSA" (Special Service Area)
+def _known_words(names: list[str]) -> set[str]:
+    """The words of the library's authority and body names, and their initials ("KCC", "SSA" of Special
+    Service Area)."""
+    known = {w.lower() for a in names for w in re.findall(r"\w+", a or "")}
+    for a in names:
         caps = [w[0].lower() for w in re.findall(r"\b[A-Z]\w*", a or "")]
         known |= {"".join(caps[i:j]) for i in range(len(caps)) for j in range(i + 2, len(caps) + 1)}
+    return known
+
+
+def _names_body(text: str, name: str, known: set[str]) -> bool:
+    """Whether the question names the body ``name`` as the one that met: not as people's role ("which Cabinet
+    members", "the Cabinet Member for Finance"), nor as the end of another body's name ("Omaha's Public Art
+    Commission"; "Kent County Council" is the County Council of one of the library's authorities, ``known``)."""
     for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.I):
         if re.match(rf"\s+{PEOPLE}\b", text[m.end():], re.I):
             continue
@@ -205,6 +212,28 @@ def _names_body(text: str, name: str, authorities: list[str]) -> bool:
             continue
         return True
     return False
+
+
+BODY_KIND = r"(?:[Cc]ouncil|[Cc]ommittee|[Bb]oard|[Cc]abinet|[Cc]ommission|[Aa]uthority)"
+PLACE_KIND = r"(?:Township|City|County|Municipality|Borough|District|Town|Village|Parish)"
+DECIDER = (rf"(?:{PLACE_KIND}\s+of\s+[A-Z][\w'-]+(?:\s+{BODY_KIND})?|(?:[A-Z][\w'&-]*\s+){{1,3}}{BODY_KIND})")
+DECIDED_BY = re.compile(rf"\b(?i:did|does|has|have|will|would)\s+(?:the\s+)?({DECIDER})\s+(?:vote|agree|decide|"
+                        rf"approve|pass|adopt|resolve|reject|endorse|support|back|accept)\b|"
+                        rf"\b({DECIDER})\s+(?:voted|agreed|decided|approved|passed|adopted|resolved|rejected|"
+                        rf"endorsed|backed|accepted)\b")
+GENERIC_NAME = {"council", "committee", "board", "cabinet", "commission", "authority", "township", "city", "county",
+                "municipality", "borough", "district", "town", "village", "parish", "of", "the", "full", "county's"}
+
+
+def outside_body(text: str, known: set[str]) -> str | None:
+    """A body the question asks the decision of that is none of the library's ("How did Medway Council vote?",
+    "Did Township of Chisholm council agree?"): its proper words are not among ``known``. None otherwise."""
+    for m in DECIDED_BY.finditer(text):
+        name = m.group(1) or m.group(2)
+        proper = [w.lower() for w in re.findall(r"[\w'-]+", name) if w.lower() not in GENERIC_NAME | STOPWORDS]
+        if proper and not set(proper) <= known:
+            return name
+    return None
 
 
 def parse_question(text: str, committees: list[str] = (), today: date | None = None,
@@ -231,8 +260,9 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
         year = today.year if month < today.month else today.year - 1
         months.append((year, month))
     years = tuple(int(y) for y in YEAR.findall(text))
+    known = _known_words(list(authorities) + list(committees))
     committee = next((name for name in sorted(committees, key=lambda n: -len(n or ""))  # "City Council" first
-                      if name and _names_body(text, name, authorities)), None)
+                      if name and _names_body(text, name, known)), None)
     kind = next((k for pattern, k in DOC_KINDS if re.search(pattern, text, re.I)), None)
     words = re.findall(r"\w+", text)
     follow_up = bool(history) and (len(words) <= 6 or bool(FOLLOW_UP.search(text)))
@@ -240,7 +270,8 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
     searched = HOW_IT_WENT.sub(r"\1?", text)
     q = Question(text=text, search_text=searched, item=item.group(1).lower() if item else None,
                  minute=minute.group(1) if minute else None, months=tuple(months), years=years,
-                 exact_dates=exact, as_at=as_at, intent=intent_of(text), committee=committee, doc_kind=kind)
+                 exact_dates=exact, as_at=as_at, intent=intent_of(text), committee=committee, doc_kind=kind,
+                 outside_body=outside_body(text, known) if committees else None)
     if follow_up:
         previous = parse_question(history[-1], committees, today, authorities=authorities)
         q = replace(q, follow_up=True, context=tuple(history[-2:]),

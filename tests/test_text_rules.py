@@ -575,3 +575,19 @@ def test_a_financial_year_asked_is_not_held_by_the_next_one_that_shares_a_year()
     q = parse_question("APC was to save £3.8m in 2019/20. What did it deliver, and what is expected this year?")
     from assistant.query import asking
     assert asking(q.text) == "What did it deliver, and what is expected this year?"
+
+
+def test_a_decision_of_a_body_the_library_holds_no_papers_of_is_answered_only_where_the_papers_report_it():
+    bodies, authorities = ["Cabinet", "County Council"], ["Kent County Council"]
+    ask = lambda text: parse_question(text, bodies, authorities=authorities)  # noqa: E731
+    assert ask("How did Medway Council vote on joining the programme?").outside_body == "Medway Council"
+    assert ask("Did Township of Hill council agree to the split?").outside_body == "Township of Hill council"
+    assert ask("Has Kent County Council agreed the budget?").outside_body is None
+    assert ask("What did Cabinet decide?").outside_body is None
+    medway = ask("How did Medway Council vote on joining the programme?")
+    joint = Passage_of("Endorses the request to Government, jointly with Medway Council, to join the programme.")
+    assert evidence(medway, joint, lead=joint.text).body_missing
+    gpc = ask("What business case did General Purposes Committee approve in December?")
+    reported = Passage_of("A business case for in-house fostering was approved by General Purposes Committee in "
+                          "December.")
+    assert not evidence(gpc, reported, lead=reported.text).body_missing
