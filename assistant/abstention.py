@@ -66,9 +66,11 @@ class Evidence:
 
 
 def gather(question: Question, passages: list[Passage], quoted: list[Passage], coverage: float, register: bool,
-           figure: tuple[bool, bool], documents: list[Document], lead: str = "") -> Evidence:
+           figure: tuple[bool, bool], documents: list[Document], lead: str = "",
+           minuted: frozenset[str] | None = None) -> Evidence:
     """The evidence for one question; ``quoted`` are the passages the answer would quote (or cite), first
-    the one its first line (``lead``) comes from, which must be of the asked meeting, body and kind."""
+    the one its first line (``lead``) comes from, which must be of the asked meeting, body and kind.
+    ``minuted`` are the meeting dates the library holds minutes of (None: not known)."""
     shown = quoted[:1] or passages[:1]
     window = question.date_window()
     date_missing = bool(window) and not any(not p.meeting_date or window[0] <= p.meeting_date <= window[1]
@@ -94,6 +96,11 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     reported = bool(DECISION_TAKEN.search(lead)) and not other_periods(asked_years, periods_named(lead))
     decision_missing = asks_decision and not any(p.minute or p.doc_type == "minutes" for p in quoted or shown) \
         and not reported
+    # "did the committee agree it at the 6 September meeting?" and no minutes of that meeting are held (its pack
+    # may hold an earlier meeting's)
+    # (unless the lead reports a decision of that day: "At its meeting on 29th May General Purposes Committee ...")
+    decision_missing = decision_missing or asks_decision and bool(question.exact_dates) and minuted is not None \
+        and not set(question.exact_dates) & minuted and not any(_names_day(lead, d) for d in question.exact_dates)
     # "the final outturn for 2019/20" is not answered by a paper about 2017/18
     # (for a question of two parts any quoted passage will do: "the split, and the funding for 2020/21")
     year_missing = all(other_periods(asked_years, _years_of(p))
@@ -111,6 +118,19 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
                     float(not figure[1]), float(date_missing),
                     float(body_missing), float(beyond), float(decision_missing), float(meeting_missing),
                     float(name_missing), float(year_missing), float(final_missing))
+
+
+def _names_day(text: str, iso: str) -> bool:
+    """Whether ``text`` names the day ``iso`` by day and month ("29th May", "May 29")."""
+    from ingest.dates import MONTH_NAME, MONTHS
+
+    day, month = int(iso[8:10]), int(iso[5:7])
+    for m in re.finditer(rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH_NAME})|"
+                         rf"\b(?P<m2>{MONTH_NAME})[a-z]*\.?\s+(?P<d2>\d{{1,2}})\b", text, re.I):
+        d, name = (m["d1"], m["m1"]) if m["d1"] else (m["d2"], m["m2"])
+        if int(d) == day and MONTHS[name.lower()[:3]] == month:
+            return True
+    return False
 
 
 def _reports_decision_of(body: str, texts: list[str]) -> bool:

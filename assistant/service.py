@@ -202,8 +202,9 @@ class Assistant(RegisterAnswers):
         quotes = [(u.text, top[u.passage]) for u in chosen] + [
             (line, top[int(m.group(1)) - 1]) for line in lines if (m := re.search(r"\[(\d+)\]\s*$", line))
             and int(m.group(1)) <= len(top)]
+        minuted = frozenset(d.meeting_date for d in self.registry.decisions() if d.meeting_date)
         return gather(question, top, quoted, coverage, bool(register), self._figure_found(question, quotes),
-                      self.retriever.documents(), lead)
+                      self.retriever.documents(), lead, minuted)
 
     def _one_version(self, question: Question, top: list[Passage], chosen: list) -> list:
         """Quotes of a superseded paper go when the answer quotes the version that replaces it (a draft budget's

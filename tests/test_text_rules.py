@@ -591,3 +591,16 @@ def test_a_decision_of_a_body_the_library_holds_no_papers_of_is_answered_only_wh
     reported = Passage_of("A business case for in-house fostering was approved by General Purposes Committee in "
                           "December.")
     assert not evidence(gpc, reported, lead=reported.text).body_missing
+
+
+def test_a_decision_at_a_meeting_whose_minutes_are_not_held_is_missing_though_the_pack_holds_earlier_minutes():
+    from assistant.abstention import gather
+
+    q = parse_question("Did the committee agree the Willow Court tender at the 6 September 2018 meeting?")
+    earlier = Passage_of("98. HAUXTON - It was resolved unanimously to agree to tender the care contract.")
+    got = gather(q, [earlier], [earlier], 0.8, True, (True, True), [], "Minute 98: It was resolved unanimously ...",
+                 frozenset({"2018-07-19"}))
+    assert got.decision_missing
+    told = gather(q, [earlier], [earlier], 0.8, True, (True, True), [], "At its meeting on 6th September the "
+                  "committee agreed the tender.", frozenset({"2018-07-19"}))
+    assert not told.decision_missing  # the lead reports a decision of that day
