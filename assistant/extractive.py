@@ -15,12 +15,12 @@ import numpy as np
 
 from assistant import tuning as T
 from assistant.models import Passage
-from assistant.query import Question
+from assistant.query import NOUN_GAP, Question
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.minutes import counts_votes
 from ingest.units import YEAR_ROW, split_units, tabular
-from ingest.words import HONORIFICS, PEOPLE
+from ingest.words import HONORIFICS, ORGANISATIONS, PEOPLE
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
@@ -29,8 +29,8 @@ VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|on
                          r"(?-i:\bat\s+(?:the\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+)", re.I)  # "at Riverside Cafe"
 TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)
 TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
-# "who", or "which" of some people ("which Lincoln Park commissioners ...", "what officers ...")
-WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b(?:which|what)\s+(?:[\w#&'’.-]+\s+){{0,4}}?{PEOPLE}\b", re.I)
+# "who", or "which" of some people or organisations ("which Lincoln Park commissioners ...", "which provider")
+WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b(?:which|what)\s+{NOUN_GAP}(?:{PEOPLE}|{ORGANISATIONS})\b", re.I)
 # a name or contact line: "Contact: ...", "From: (the report's author)", "Cllr Lee", "Councillors Lee and Ray", "A. Lee, B. Ray" (initials and surnames in a list)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author|report author|from)\s*:|"
                        rf"\b(?:{'|'.join(sorted(HONORIFICS))})s?\.?\s+(?-i:[A-Z])|(?-i:\b[A-Z]\.\s?[A-Z][a-z]{{2,}}(?:,|/|\)|\s+and\b))", re.I)

@@ -14,7 +14,7 @@ from assistant import tuning as T
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME, MONTHS, find_dates
 from ingest.numbering import QUOTED_REF
-from ingest.words import PEOPLE, STOPWORDS
+from ingest.words import ORGANISATIONS, PEOPLE, STOPWORDS
 
 ITEM = re.compile(rf"\bitem\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,3}}[a-z]?)\b", re.I)
 MINUTE = re.compile(rf"\bminute\s+(?:no\.?\s*)?({QUOTED_REF}|\d{{1,4}}|R\d{{4}}-\d{{1,4}})\b", re.I)
@@ -23,6 +23,9 @@ RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations
                               r"\bwhat does item\b", re.I)
 VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
                            r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
+# up to four words of a noun phrase before its head ("which Lincoln Square SSA commissioners"), no verb among them
+# ("what scores did the bidders get" asks for scores, not bidders)
+NOUN_GAP = r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)\b)[\w#&'’.-]+\s+){0,4}?"
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:['’]s|\s+(?:is|was|were|are))?(?:\s+(?:the|its|their|our))?)"
                   r"\s+(.*)", re.I)
 # where the words naming what is counted end: a clause's verb, a preposition, a determiner, punctuation
@@ -110,8 +113,10 @@ class Question:
 
     @property
     def asks_who(self) -> bool:
-        """Whether the clause that asks asks for a person or body ("who replaced him?", "who's been approved")."""
-        return bool(re.match(r"\s*who(?:'s|’s|se)?\b", main_clause(self.text), re.I))
+        """Whether the clause that asks asks for a person or body ("who replaced him?", "who's been approved",
+        "which provider got the contract?", "which councillors voted against?")."""
+        return bool(re.match(rf"\s*(?:who(?:'s|’s|se)?\b|(?:which|what)\s+{NOUN_GAP}(?:{PEOPLE}|{ORGANISATIONS})\b)",
+                             main_clause(self.text), re.I))
 
     @property
     def asks_figure(self) -> bool:

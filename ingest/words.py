@@ -100,6 +100,9 @@ CALENDAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|t
 PEOPLE = (r"(?:councillors?|cllrs?|members?|commissioners?|officers?|trustees?|directors?|governors?|aldermen|"
           r"alderman|representatives?|delegates?|nominees?|candidates?|speakers?|residents?|people|persons?|staff|"
           r"employees?|clerks?|mayors?|chairs?)")
+# the organisations a question asks for by their role ("which provider got the contract?")
+ORGANISATIONS = (r"(?:providers?|compan(?:y|ies)|contractors?|firms?|bidders?|suppliers?|organi[sz]ations?|"
+                 r"consultants?|developers?|operators?|charit(?:y|ies)|tenderers?|vendors?)")
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "sir", "dame", "lord", "lady", "mayor"}
 
 

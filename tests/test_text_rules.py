@@ -604,3 +604,13 @@ def test_a_decision_at_a_meeting_whose_minutes_are_not_held_is_missing_though_th
     told = gather(q, [earlier], [earlier], 0.8, True, (True, True), [], "At its meeting on 6th September the "
                   "committee agreed the tender.", frozenset({"2018-07-19"}))
     assert not told.decision_missing  # the lead reports a decision of that day
+
+
+def test_which_provider_asks_who_but_what_scores_the_bidders_got_does_not():
+    assert parse_question("Which independent provider got the Ditchburn Place contract?").asks_who
+    assert parse_question("Which councillors voted against?").asks_who
+    assert not parse_question("What scores did the five bidders get?").asks_who
+    p = Passage_of("It was resolved to directly award the care contract at Ditchburn Place to an independent "
+                   "provider for ten years.")
+    q = parse_question("Which independent provider got the Ditchburn Place contract?")
+    assert evidence(q, p, lead=p.text).name_missing
