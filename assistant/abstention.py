@@ -106,7 +106,7 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
     year_missing = all(other_periods(asked_years, _years_of(p))
                        for p in (quoted or shown if len(question.parts) > 1 else shown))
     meeting_missing = bool(question.exact_dates) and bool(MEETING_NAMED.search(question.text)) and \
-        not set(question.exact_dates) & set(held)
+        not set(question.exact_dates) & (set(held) | (minuted or set()))  # (minutes printed in a later pack)
     # "who is the new commissioner, after X resigned?" is not answered by X's resignation
     asked = stems_of(question.text)
     name_missing = question.asks_who and bool(lead) and all(stems_of(n) & asked for n in names_in(lead))
@@ -182,7 +182,7 @@ FLAGS = ("register", "figure_missing", "measure_missing", "date_missing", "body_
          "decision_missing", "meeting_missing", "name_missing", "year_missing", "final_missing", "missing")
 
 
-def nearby(question: Question, documents: list[Document]) -> str:
+def nearby(question: Question, documents: list[Document], minuted: frozenset[str] = frozenset()) -> str:
     """What the library holds of the meeting a question asks about, for an abstention to say: "The library has
     the agenda of Council on 16 October 2012, but not the minutes of that meeting." Empty when the question
     names no date."""
@@ -196,6 +196,8 @@ def nearby(question: Question, documents: list[Document]) -> str:
     docs = [d for d in dated if (d.meeting_date in exact if exact else window[0] <= d.meeting_date <= window[1])]
     if question.committee:
         docs = [d for d in docs if question.of_body(d.committee)] or docs
+    if not docs and exact & minuted:
+        return f"The library has the minutes of the meeting of {spoken(min(exact & minuted))}, printed in a later paper."
     if not docs:
         last = max((d.meeting_date for d in dated), default=None)
         if last and window[0] > last:

@@ -27,6 +27,7 @@ from ingest.dates import other_periods, periods_named, spoken
 from ingest.figures import new_figures
 from ingest.minutes import counts_votes, operative_first
 from ingest.run import Library
+from ingest.units import split_units
 
 
 class Assistant(RegisterAnswers):
@@ -202,9 +203,12 @@ class Assistant(RegisterAnswers):
         quotes = [(u.text, top[u.passage]) for u in chosen] + [
             (line, top[int(m.group(1)) - 1]) for line in lines if (m := re.search(r"\[(\d+)\]\s*$", line))
             and int(m.group(1)) <= len(top)]
-        minuted = frozenset(d.meeting_date for d in self.registry.decisions() if d.meeting_date)
         return gather(question, top, quoted, coverage, bool(register), self._figure_found(question, quotes),
-                      self.retriever.documents(), lead, minuted)
+                      self.retriever.documents(), lead, self._minuted())
+
+    def _minuted(self) -> frozenset[str]:
+        """The meeting dates the library holds minutes of, in their own papers or printed in a later pack."""
+        return frozenset(d.meeting_date for d in self.registry.decisions() if d.meeting_date)
 
     def _one_version(self, question: Question, top: list[Passage], chosen: list) -> list:
         """Quotes of a superseded paper go when the answer quotes the version that replaces it (a draft budget's
@@ -243,7 +247,7 @@ class Assistant(RegisterAnswers):
         # words no quoted passage holds ("set aside", "running") cannot be asked to stand beside the figure
         held = [t for t in terms if any(t in stems_of(f"{p.about} {p.text}") for _, p in quotes)] or terms
         for text, p in with_figure:
-            if cover(held, f"{p.about} {text}") < T.FIGURE_COVERAGE:
+            if cover(held, self._figure_context(p, text)) < T.FIGURE_COVERAGE:
                 continue
             if head and not head & stems_of(self._figure_context(p, text)) and not (
                     question.asks_vote and counts_votes(text)):  # a vote's counts are of councillors
@@ -255,8 +259,14 @@ class Assistant(RegisterAnswers):
 
     @staticmethod
     def _figure_context(passage: Passage, unit: str) -> str:
-        """A table row is read with its table (the column heads name what the figures are)."""
-        return f"{passage.about} {passage.text if extractive.is_table_row(unit) else unit}"
+        """What a figure is read with: a table row with its table (the column heads name what the figures are),
+        a sentence with the line that leads into it ("The total unringfenced allocation is summarised below:")."""
+        if extractive.is_table_row(unit):
+            return f"{passage.about} {passage.text}"
+        units = split_units(passage.text)
+        at = next((k for k, u in enumerate(units) if unit.startswith(u) or u.startswith(unit)), 0)
+        lead_in = units[at - 1] if at > 0 and units[at - 1].rstrip().endswith(":") else ""
+        return f"{passage.about} {lead_in} {unit}"
 
     def _searched(self, question: Question, filters: Filters) -> str:
         docs = self.registry.documents(filters.include_restricted)
@@ -274,7 +284,7 @@ class Assistant(RegisterAnswers):
 
     def _abstain(self, question: Question, filters: Filters, nearest: list[Citation],
                  evidence: Evidence | None = None) -> Answer:
-        held = nearby(question, self.registry.documents(filters.include_restricted))
+        held = nearby(question, self.registry.documents(filters.include_restricted), self._minuted())
         text = (f"I could not find that in the papers: I searched {self._searched(question, filters)}. "
                 + (held + " " if held else "")
                 + "The nearest passages are listed below; none of them answers the question.")

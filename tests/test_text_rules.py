@@ -614,3 +614,14 @@ def test_which_provider_asks_who_but_what_scores_the_bidders_got_does_not():
                    "provider for ten years.")
     q = parse_question("Which independent provider got the Ditchburn Place contract?")
     assert evidence(q, p, lead=p.text).name_missing
+
+
+def test_a_meeting_whose_minutes_sit_in_a_later_pack_is_held():
+    from assistant.abstention import gather, nearby
+
+    q = parse_question("Which minute covers the charging review at the 12 Sept 2019 meeting?")
+    p = Passage_of("203. ADULT SOCIAL CARE CHARGING POLICY REVIEW It was resolved by majority to consult.")
+    assert not gather(q, [p], [p], 0.8, True, (True, True), [], p.text, frozenset({"2019-09-12"})).meeting_missing
+    assert gather(q, [p], [p], 0.8, True, (True, True), [], p.text, frozenset()).meeting_missing
+    assert nearby(q, [], frozenset({"2019-09-12"})) == ("The library has the minutes of the meeting of 12 September "
+                                                        "2019, printed in a later paper.")
