@@ -216,15 +216,20 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
     return kept
 
 
+# a line of a table's values alone ("-43.0 7.1 -35.9"), printed under its row label
+VALUES_ONLY = re.compile(r"^[\s\-–+()£$€%\d.,]*\d[\s\-–+()£$€%\d.,kmb]*$")
+
+
 def _completes(current: Unit, nxt: Unit, question: Question, close: float) -> bool:
     """Whether the next unit of a passage completes a quote: a heading's content, a clause cut at "of", "and" or ",",
-    the figure or the vote's counts a figure or vote question asks for, "This ..." going on, or a unit scoring
-    ``close`` to the best itself."""
+    the figure or the vote's counts a figure or vote question asks for, a row label's values on the next line,
+    "This ..." going on, or a unit scoring ``close`` to the best itself."""
     asked = question.search_text
     return (is_heading(current.text) or current.text.rstrip().endswith((":", " of", " by", " and", " &", "-", ","))
             or (question.intent == "figure" and not new_figures(current.text, asked) and bool(new_figures(nxt.text, asked)))
             or (question.asks_vote and counts_votes(nxt.text) and not counts_votes(current.text))
             or CONTINUES.match(nxt.text) is not None
+            or VALUES_ONLY.match(nxt.text) is not None and not new_figures(current.text.rsplit("\n", 1)[-1][-80:], asked)
             or nxt.score >= close)
 
 

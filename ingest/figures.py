@@ -11,7 +11,8 @@ from ingest.words import NUMBER_WORDS
 # anything that reads as a number in a sentence, money first
 NUMBER = re.compile(r"£\s?\d|\d+(?:[.,]\d+)*\s?(?:%|k\b|m\b|bn\b)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b")
 DATE_LIKE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}[a-z]*\.?"
-                       r"(?:\s+\d{4})?|\b(?:19|20)\d{2}(?:/\d{2,4}|-\d{2,4})?\b", re.I)
+                       r"(?:\s+\d{4})?|\b(?:19|20)\d{2}(?:/\d{2,4}|-\d{2,4})?\b|"
+                       r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b", re.I)  # "01/04/24": a date, not three figures
 FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|k\b|m\b)|\b\d{1,3}(?:,\d{3})+\b|"
                     r"\b\d+(?:\.\d+)?\b|\b\d+:\d+\b")
 PARAGRAPH_NUMBER = re.compile(r"^[\s\-•*]*\d+(?:\.\d+)+\.?\s+|^[\s\-•*]*\(?[a-z0-9]{1,3}[.)]\s+", re.I)

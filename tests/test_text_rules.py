@@ -625,3 +625,14 @@ def test_a_meeting_whose_minutes_sit_in_a_later_pack_is_held():
     assert gather(q, [p], [p], 0.8, True, (True, True), [], p.text, frozenset()).meeting_missing
     assert nearby(q, [], frozenset({"2019-09-12"})) == ("The library has the minutes of the meeting of 12 September "
                                                         "2019, printed in a later paper.")
+
+
+def test_a_row_label_is_completed_by_its_values_on_the_next_line():
+    from assistant.extractive import Unit, choose_units
+    from ingest.figures import figures
+
+    assert figures("Opening Balance 01/04/24 Projected Balance 31/03/25") == set()  # dates, not figures
+    q = parse_question("What is the general fund reserve's projected balance?")
+    units = [Unit("Reserve Opening Balance 01/04/24 Projected Balance 31/03/25 General Fund", 0, 0, 0.9),
+             Unit("-43.0 7.1 -35.9", 0, 1, 0.2)]
+    assert choose_units(units, q)[0].text.endswith("General Fund -43.0 7.1 -35.9")
