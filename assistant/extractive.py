@@ -256,7 +256,8 @@ def _norm(text: str) -> str:
 def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -> str:
     """The run of ``width`` words of a long quote (a US ordinance's one-sentence paragraph, a resolution of
     ten numbered parts, a slide's run of text) that holds most of the question and, when one is asked, a new
-    figure; begun at a clause when one starts a few words earlier, and marked "…" where it was cut. Empty
+    figure; begun at a clause or a bracket ("(Tovil, Dartford and Sittingbourne)") when one starts a few words
+    earlier, and marked "…" where it was cut. Empty
     when the quote is short enough to read at once or its best run is its beginning."""
     if len(text) <= T.LONG_QUOTE:
         return ""
@@ -278,7 +279,7 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
     best = max(sorted(figured) or starts, key=score)
     end = min(len(words), best + width)
     for back in range(best, max(-1, best - T.FOCUS_SNAP), -1):  # the run keeps its end
-        if back == 0 or words[back - 1].endswith((".", ";", ":")):
+        if back == 0 or words[back - 1].endswith((".", ";", ":")) or words[back].startswith("("):
             best = back
             break
     if len(" ".join(words[:end])) <= T.LONG_QUOTE:

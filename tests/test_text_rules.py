@@ -76,6 +76,11 @@ def test_a_long_quote_is_led_by_the_run_that_answers():
     run = focus(text, q, cover)
     assert run.startswith("…") and "Acme Bank, as Underwriter" in run
     assert focus("A short resolution.", q, cover) == ""
+    # a run begun inside brackets starts at the bracket: the names in it are the answer
+    sites = (f"Mr Thomas said that {filler}three sites (Tovil, Dartford, and Sittingbourne) were unable to accept "
+             f"POPs and the works at both Tovil and Sittingbourne were temporary.")
+    run = focus(sites, parse_question("Which sites are unable to accept POPs?"), cover, width=14)
+    assert "(Tovil, Dartford, and Sittingbourne)" in run
 
 
 def test_a_title_ending_in_a_date_and_a_full_stop_is_not_a_table_row():
