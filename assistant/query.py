@@ -12,7 +12,7 @@ from functools import cached_property
 
 from assistant import tuning as T
 from assistant.terms import content_terms
-from ingest.dates import MONTH_NAME, MONTHS, find_dates
+from ingest.dates import MONTH_NAME, MONTHS, bare_years, find_dates
 from ingest.numbering import QUOTED_REF
 from ingest.words import ORGANISATIONS, PEOPLE, STOPWORDS
 
@@ -37,7 +37,6 @@ DECISION_ASKED = re.compile(r"\b(?:decid(?:e|ed|es|ing)|decision|resolv(?:e|ed)|
                             r"vot(?:e|ed)|adopt(?:ed)?|agree(?:d)?|sign(?:ed)?\s+off|authori[sz]e[ds]?|reject(?:ed)?)\b",
                             re.I)
 LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
-YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b(?!\s*/|-\d)")
 
 INTENTS = [
     ("action", re.compile(r"\baction(s| log)?\b|\bfollow(ing|ed)? up\b|\bwho is (?:following|chasing|doing)\b|"
@@ -264,7 +263,7 @@ def parse_question(text: str, committees: list[str] = (), today: date | None = N
         month = MONTHS[m.group(1).lower()[:3]]
         year = today.year if month < today.month else today.year - 1
         months.append((year, month))
-    years = tuple(int(y) for y in YEAR.findall(text))
+    years = tuple(bare_years(text))
     known = _known_words(list(authorities) + list(committees))
     committee = next((name for name in sorted(committees, key=lambda n: -len(n or ""))  # "City Council" first
                       if name and _names_body(text, name, known)), None)

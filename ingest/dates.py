@@ -75,6 +75,17 @@ def periods_named(text: str) -> set[tuple[int, int]]:
     return found
 
 
+def bare_years(text: str) -> list[int]:
+    """The years a text names alone, in order: not a financial year ("2025/26") nor a plan's span
+    ("2026-2036"), which name what a paper is about rather than when a meeting was."""
+    out = []
+    for m in YEAR.finditer(text):
+        first, second = int(m.group(1)), m.group(2)
+        if not second and 1980 <= first <= 2049:
+            out.append(first)
+    return out
+
+
 def years_named(text: str) -> set[int]:
     """The years a text names, a financial year's both ("2019/20", "2025-26" -> 2019 and 2020), a span's ends."""
     return {y for span in periods_named(text) for y in span}

@@ -641,3 +641,9 @@ def test_a_row_label_is_completed_by_its_values_on_the_next_line():
     units = [Unit("Reserve Opening Balance 01/04/24 Projected Balance 31/03/25 General Fund", 0, 0, 0.9),
              Unit("-43.0 7.1 -35.9", 0, 1, 0.2)]
     assert choose_units(units, q)[0].text.endswith("General Fund -43.0 7.1 -35.9")
+
+
+def test_a_plans_span_or_a_financial_year_does_not_pin_the_meeting_asked_about():
+    assert parse_question("When is it in the 2026-2036 forecast, compared with the 2025-2035 one?").years == ()
+    assert parse_question("What was the 2019/20 forecast?").years == ()
+    assert parse_question("In 2025, how much was spent on the £2,019 item?").years == (2025,)
