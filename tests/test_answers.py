@@ -68,20 +68,10 @@ AMENDED = SCHEDULE.format(date="December 9, 2025", rid1="2025-140", rid2="2025-1
     "March 10, 2026."))
 
 
-WASTE = """MINUTES
-LAKESIDE PARISH COUNCIL
-A regular meeting of the Lakeside Parish Council was held on Tuesday, {date}.
-
-R{first} C. Hart, D. Vale:
-THAT the minutes of the previous meeting be adopted as published. Carried.
-
-R{rid} C. Hart, D. Vale:
-{text} Carried.
-"""
-WASTE_2024 = WASTE.format(date="January 16, 2024", first="2024-019", rid="2024-020", text=(
+WASTE_2024 = SCHEDULE.format(date="January 16, 2024", rid1="2024-019", rid2="2024-020", text=(
     "THAT we authorize participation in the Valley Household Hazardous Waste Program for 2024. Total cost "
     "$4,048.00."))
-WASTE_2025 = WASTE.format(date="January 21, 2025", first="2025-014", rid="2025-015", text=(
+WASTE_2025 = SCHEDULE.format(date="January 21, 2025", rid1="2025-014", rid2="2025-015", text=(
     "That we participate in the Valley Household Hazardous Waste Program for 2025 at the total cost of $4,100.00."))
 
 
