@@ -207,8 +207,11 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
         if repeats(chosen[-1].text, chosen[:-1]):
             chosen.pop()  # completed, it says what an earlier quote says (a table's comment beside its bullet)
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
-    kept = sorted((c for c in chosen if not any(c is not o and _norm(c.text) in _norm(o.text) for o in chosen)),
-                  key=lambda u: -u.score)
+    # (of two copies of one sentence, from two papers, the first chosen stays)
+    norms = [_norm(c.text) for c in chosen]
+    kept = sorted((c for n, c in enumerate(chosen) if not any(
+        j != n and norms[n] in norms[j] and (len(norms[j]) > len(norms[n]) or j < n) for j in range(len(chosen)))),
+        key=lambda u: -u.score)
     for n in range(1, len(kept) - 1):  # two supporting entries of one passage scoring alike keep its order
         a, b = kept[n], kept[n + 1]
         if a.passage == b.passage and b.position < a.position and a.score - b.score < T.SAME_SCORE:

@@ -79,6 +79,11 @@ NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven e
 SHORT_FORMS = {"cllr": "councillor", "cllrs": "councillors", "chairman": "chair", "chairwoman": "chair",
                "chairperson": "chair"}
 
+# the past forms of money's verbs, which a stemmer leaves apart from the word a question uses ("how much did it
+# spend" and "the SSA spent", "how much does the city pay" and "being paid", "who won" and "win")
+IRREGULAR = {"paid": "pay", "spent": "spend", "overspent": "overspend", "underspent": "underspend", "sold": "sell",
+             "bought": "buy", "won": "win"}
+
 
 def tokens(text: str) -> list[str]:
     out = []
@@ -88,7 +93,7 @@ def tokens(text: str) -> list[str]:
             w = w[:-2]
         for part in re.split(r"[-']", w) if not w[0].isdigit() else [w]:
             if part and part not in STOPWORDS:
-                out.append(NUMBER_WORDS.get(part) or SHORT_FORMS.get(part, part))
+                out.append(NUMBER_WORDS.get(part) or SHORT_FORMS.get(part) or IRREGULAR.get(part, part))
     return out
 
 

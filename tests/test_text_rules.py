@@ -647,3 +647,14 @@ def test_a_plans_span_or_a_financial_year_does_not_pin_the_meeting_asked_about()
     assert parse_question("When is it in the 2026-2036 forecast, compared with the 2025-2035 one?").years == ()
     assert parse_question("What was the 2019/20 forecast?").years == ()
     assert parse_question("In 2025, how much was spent on the £2,019 item?").years == (2025,)
+
+
+def test_one_sentence_printed_in_two_papers_is_quoted_once_not_dropped_and_spent_matches_spend():
+    from assistant.extractive import Unit, choose_units
+    from assistant.terms import content_terms, stems_of
+
+    q = parse_question("How much did the SSA spend in 2017 compared with its budget?")
+    assert "spend" in content_terms(q.text) and "spend" in stems_of("the SSA spent $210,783")
+    same = "o In 2017, the SSA spent $210,783 of its $246,394 budget"
+    chosen = choose_units([Unit(same, 0, 8, 0.8), Unit(same, 1, 11, 0.75), Unit("o In 2018 it spent $6,927", 0, 11, 0.7)], q)
+    assert [u.text for u in chosen].count(same) == 1 and chosen[0].passage == 0
