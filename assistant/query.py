@@ -41,7 +41,11 @@ LAST_MONTH = re.compile(rf"\blast\s+{MONTH_NAME}(?:'s)?\b", re.I)
 INTENTS = [
     ("action", re.compile(r"\baction(s| log)?\b|\bfollow(ing|ed)? up\b|\bwho is (?:following|chasing|doing)\b|"
                           r"\bprogress\b|\bstill open\b|\boutstanding\b|\bwhat came of\b|"
-                          r"\bwhere (?:is|has)\b.*\b(?:got to|action|request)\b", re.I)),
+                          r"\bwhere (?:is|has)\b.*\b(?:got to|action|request)\b|"
+                          # a clerk chasing what was asked for: "any update on ...?", "who was meant to ..., has it
+                          # happened?"
+                          r"\bany (?:update|news)\b|\bwho (?:was|is) (?:meant|supposed|due) to\b|"
+                          r"\bhas (?:it|that|this) (?:happened|been done)\b", re.I)),
     ("resolution", re.compile(r"\bresol(?:ve|ved|ution)\b|\bdecid(?:e|ed|sion)\b|\bagree(?:d)?\b|\bapprove(?:d)?\b|"
                               r"\bvote(?:d)?\b", re.I)),
     ("figure", re.compile(r"\bhow (?:much|many|large|big)\b|\bwhat (?:is|was|were) the (?:total|cost|number|"

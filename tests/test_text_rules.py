@@ -658,3 +658,9 @@ def test_one_sentence_printed_in_two_papers_is_quoted_once_not_dropped_and_spent
     same = "o In 2017, the SSA spent $210,783 of its $246,394 budget"
     chosen = choose_units([Unit(same, 0, 8, 0.8), Unit(same, 1, 11, 0.75), Unit("o In 2018 it spent $6,927", 0, 11, 0.7)], q)
     assert [u.text for u in chosen].count(same) == 1 and chosen[0].passage == 0
+
+
+def test_a_clerk_chasing_what_was_asked_for_asks_for_an_action():
+    for text in ("Any update on easy read versions of the letters?",
+                 "Who was meant to get us the penalty clause details, and has it happened?"):
+        assert parse_question(text).intent == "action", text
