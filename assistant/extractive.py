@@ -16,6 +16,7 @@ import numpy as np
 from assistant import tuning as T
 from assistant.models import Passage
 from assistant.query import NOUN_GAP, Question
+from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.minutes import counts_votes
@@ -272,8 +273,13 @@ def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -
     figured = {s for s in starts if new_figures(run := " ".join(words[s:s + width]), question.search_text)
                and answers_money(question.text, run)} if question.asks_figure else set()
 
+    # a question of two parts: the run that answers both ("what is the contract for, and how much does the city
+    # pay?") over the one that answers the first part twice over
+    parts = [content_terms(p) for p in question.parts[1:]] or [terms]
+
     def score(start: int) -> float:
-        value = coverage(terms, " ".join(words[start:start + width]))
+        run = " ".join(words[start:start + width])
+        value = sum(coverage(part, run) for part in parts) / len(parts)
         if start in figured:
             value += T.KIND_BONUS
         return value - 0.0005 * start  # ties go to the earlier run

@@ -81,6 +81,11 @@ def test_a_long_quote_is_led_by_the_run_that_answers():
              f"POPs and the works at both Tovil and Sittingbourne were temporary.")
     run = focus(sites, parse_question("Which sites are unable to accept POPs?"), cover, width=14)
     assert "(Tovil, Dartford, and Sittingbourne)" in run
+    # a question of two parts: the run that answers both, not the one that answers the first twice over
+    award = (f"Res. that the Council concurs with the bid award to Acme Paving for {filler}safety improvements in "
+             f"the amount of $373,071.80, with the City's local share of $37,307.17 being paid from the bond fund.")
+    both = parse_question("What is the Acme Paving contract for, and how much of it does the city pay?")
+    assert "$37,307.17 being paid" in focus(award, both, cover, width=18)
 
 
 def test_a_title_ending_in_a_date_and_a_full_stop_is_not_a_table_row():
