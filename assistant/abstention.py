@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.query import DECISION_ASKED, Question, asking
 from assistant.terms import stems_of
-from ingest.dates import other_periods, periods_named
+from ingest.dates import MONTH_NAME, MONTHS, other_periods, periods_named
 from ingest.records import Document, Passage
 from ingest.units import tabular
 from ingest.words import names_in
@@ -98,7 +98,7 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
         and not reported
     # "did the committee agree it at the 6 September meeting?" and no minutes of that meeting are held (its pack
     # may hold an earlier meeting's)
-    # (unless the lead reports a decision of that day: "At its meeting on 29th May General Purposes Committee ...")
+    # (unless the lead reports a decision of that day: "At its meeting on 29th May the Resources Committee ...")
     decision_missing = decision_missing or asks_decision and bool(question.exact_dates) and minuted is not None \
         and not set(question.exact_dates) & minuted and not any(_names_day(lead, d) for d in question.exact_dates)
     # "the final outturn for 2019/20" is not answered by a paper about 2017/18
@@ -122,8 +122,6 @@ def gather(question: Question, passages: list[Passage], quoted: list[Passage], c
 
 def _names_day(text: str, iso: str) -> bool:
     """Whether ``text`` names the day ``iso`` by day and month ("29th May", "May 29")."""
-    from ingest.dates import MONTH_NAME, MONTHS
-
     day, month = int(iso[8:10]), int(iso[5:7])
     for m in re.finditer(rf"\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH_NAME})|"
                          rf"\b(?P<m2>{MONTH_NAME})[a-z]*\.?\s+(?P<d2>\d{{1,2}})\b", text, re.I):
@@ -135,8 +133,8 @@ def _names_day(text: str, iso: str) -> bool:
 
 def _reports_decision_of(body: str, texts: list[str]) -> bool:
     """Whether the papers quoted report a decision of ``body``, a body the library holds no papers of ("approved by
-    General Purposes Committee in December"): then they answer what it decided; else ("How did Medway Council
-    vote?", quoted beside "jointly with Medway Council") they do not."""
+    the Resources Committee in December"): then they answer what it decided; else ("How did Eastvale Council
+    vote?", quoted beside "jointly with Eastvale Council") they do not."""
     name = re.escape(re.sub(r"^(?:the|did|does|has|have)\s+", "", body, flags=re.I)).replace(r"\ ", r"\s+")
     said = re.compile(rf"\bby\s+(?:the\s+)?{name}\b|\b{name}\s+(?:has\s+|have\s+|had\s+)?(?:approved|agreed|voted|"
                       rf"resolved|decided|endorsed|adopted|rejected)\b", re.I)

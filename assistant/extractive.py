@@ -15,13 +15,13 @@ import numpy as np
 
 from assistant import tuning as T
 from assistant.models import Passage
-from assistant.query import NOUN_GAP, Question
+from assistant.query import PEOPLE_ASKED, Question
 from assistant.terms import content_terms
 from ingest.dates import MONTH_NAME
 from ingest.figures import DATE_LIKE, MONEY, new_figures
 from ingest.minutes import counts_votes
 from ingest.units import YEAR_ROW, split_units, tabular
-from ingest.words import HONORIFICS, ORGANISATIONS, PEOPLE
+from ingest.words import HONORIFICS, normalised
 
 CONTINUES = re.compile(r"^(?:this|these|it|they|therefore|thus|consequently|as a (?:result|consequence)|"
                        r"(?:a|one|the) (?:consequence|result) of (?:this|that)|however|which)\b", re.I)
@@ -30,8 +30,8 @@ VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices|venue|on
                          r"(?-i:\bat\s+(?:the\s+)?[A-Z][a-z]+\s+[A-Z][a-z]+)", re.I)  # "at Riverside Cafe"
 TIME_Q = re.compile(r"\bwhat time\b|\bhow long\b|\bstart(?:ed)?\b|\bfinish", re.I)
 TIME_WORDS = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|hrs?)\b|\b\d{2}:\d{2}", re.I)
-# "who", or "which" of some people or organisations ("which Lincoln Park commissioners ...", "which provider")
-WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b(?:which|what)\s+{NOUN_GAP}(?:{PEOPLE}|{ORGANISATIONS})\b", re.I)
+# "who", or "which" of some people or organisations ("which Riverside Park commissioners ...", "which provider")
+WHO_Q = re.compile(rf"^\s*who\b|\bcontact\b|\b{PEOPLE_ASKED}", re.I)
 # a name or contact line: "Contact: ...", "From: (the report's author)", "Cllr Lee", "Councillors Lee and Ray", "A. Lee, B. Ray" (initials and surnames in a list)
 WHO_WORDS = re.compile(r"^(?:name|names|officer contact|contact|clerk name|lead officer|author|report author|from)\s*:|"
                        rf"\b(?:{'|'.join(sorted(HONORIFICS))})s?\.?\s+(?-i:[A-Z])|(?-i:\b[A-Z]\.\s?[A-Z][a-z]{{2,}}(?:,|/|\)|\s+and\b))", re.I)
@@ -209,7 +209,7 @@ def choose_units(units: list[Unit], question: Question, max_units: int = 3, rela
             chosen.pop()  # completed, it says what an earlier quote says (a table's comment beside its bullet)
     # a quote that a longer one holds whole goes; the best quote first, so the answer leads
     # (of two copies of one sentence, from two papers, the first chosen stays)
-    norms = [_norm(c.text) for c in chosen]
+    norms = [normalised(c.text) for c in chosen]
     kept = sorted((c for n, c in enumerate(chosen) if not any(
         j != n and norms[n] in norms[j] and (len(norms[j]) > len(norms[n]) or j < n) for j in range(len(chosen)))),
         key=lambda u: -u.score)
@@ -240,9 +240,9 @@ def _completes(current: Unit, nxt: Unit, question: Question, close: float) -> bo
 def repeats(text: str, quotes: list[Unit]) -> bool:
     """Whether most of ``text`` is already quoted: one sentence printed twice with different table cells or
     bullets before it ("53.0 40 Jun In June the number … fell to 701" beside "• The number … In June …")."""
-    mine = _norm(text).split()
+    mine = normalised(text).split()
     for other in quotes:
-        theirs = _norm(other.text).split()
+        theirs = normalised(other.text).split()
         block = SequenceMatcher(None, mine, theirs, autojunk=False).find_longest_match(0, len(mine), 0, len(theirs))
         # the run is a sentence or more, and what is left of ``text`` a lead-in before it (a title ahead of
         # the same words, "Cabinet Reconsideration of Decision 24/00093 …", is not a repeat)
@@ -253,14 +253,10 @@ def repeats(text: str, quotes: list[Unit]) -> bool:
     return False
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).lower().strip()
-
-
 def focus(text: str, question: Question, coverage, width: int = T.FOCUS_WORDS) -> str:
     """The run of ``width`` words of a long quote (a US ordinance's one-sentence paragraph, a resolution of
     ten numbered parts, a slide's run of text) that holds most of the question and, when one is asked, a new
-    figure; begun at a clause or a bracket ("(Tovil, Dartford and Sittingbourne)") when one starts a few words
+    figure; begun at a clause or a bracket ("(Ashby, Brook and Carlton)") when one starts a few words
     earlier, and marked "…" where it was cut. Empty
     when the quote is short enough to read at once or its best run is its beginning."""
     if len(text) <= T.LONG_QUOTE:

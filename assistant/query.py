@@ -23,9 +23,11 @@ RECOMMENDATION_ASKED = re.compile(r"\basked to\b|\brecommend(?:s|ed|ation|ations
                               r"\bwhat does item\b", re.I)
 VERSION_ASKED = re.compile(r"\b(?:draft|earlier|previous|original|first|provisional|old|last year'?s|"
                            r"superseded|before (?:it was|the) (?:amended|revised|final))\b", re.I)
-# up to four words of a noun phrase before its head ("which Lincoln Square SSA commissioners"), no verb among them
+# up to four words of a noun phrase before its head ("which Riverside Park BID commissioners"), no verb among them
 # ("what scores did the bidders get" asks for scores, not bidders)
 NOUN_GAP = r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)\b)[\w#&'’.-]+\s+){0,4}?"
+# "which councillors", "what provider": a question for people or organisations by their role
+PEOPLE_ASKED = rf"(?:which|what)\s+{NOUN_GAP}(?:{PEOPLE}|{ORGANISATIONS})\b"
 HEAD = re.compile(r"\b(?:how\s+(?:much|many|large|big|long)|what(?:['’]s|\s+(?:is|was|were|are))?(?:\s+(?:the|its|their|our))?)"
                   r"\s+(.*)", re.I)
 # where the words naming what is counted end: a clause's verb, a preposition, a determiner, punctuation
@@ -118,8 +120,7 @@ class Question:
     def asks_who(self) -> bool:
         """Whether the clause that asks asks for a person or body ("who replaced him?", "who's been approved",
         "which provider got the contract?", "which councillors voted against?")."""
-        return bool(re.match(rf"\s*(?:who(?:'s|’s|se)?\b|(?:which|what)\s+{NOUN_GAP}(?:{PEOPLE}|{ORGANISATIONS})\b)",
-                             main_clause(self.text), re.I))
+        return bool(re.match(rf"\s*(?:who(?:'s|’s|se)?\b|{PEOPLE_ASKED})", main_clause(self.text), re.I))
 
     @property
     def asks_figure(self) -> bool:
@@ -199,8 +200,8 @@ def intent_of(text: str) -> str:
 
 
 def _known_words(names: list[str]) -> set[str]:
-    """The words of the library's authority and body names, and their initials ("KCC", "SSA" of Special
-    Service Area)."""
+    """The words of the library's authority and body names, and their initials ("NCC" of Northshire County
+    Council, "BID" of Business Improvement District)."""
     known = {w.lower() for a in names for w in re.findall(r"\w+", a or "")}
     for a in names:
         caps = [w[0].lower() for w in re.findall(r"\b[A-Z]\w*", a or "")]
@@ -210,8 +211,8 @@ def _known_words(names: list[str]) -> set[str]:
 
 def _names_body(text: str, name: str, known: set[str]) -> bool:
     """Whether the question names the body ``name`` as the one that met: not as people's role ("which Cabinet
-    members", "the Cabinet Member for Finance"), nor as the end of another body's name ("Omaha's Public Art
-    Commission"; "Kent County Council" is the County Council of one of the library's authorities, ``known``)."""
+    members", "the Cabinet Member for Finance"), nor as the end of another body's name ("Lakeside's Public Art
+    Commission"; "Northshire County Council" is the County Council of one of the library's authorities, ``known``)."""
     for m in re.finditer(rf"\b{re.escape(name)}\b", text, re.I):
         if re.match(rf"\s+{PEOPLE}\b", text[m.end():], re.I):
             continue
@@ -234,8 +235,8 @@ GENERIC_NAME = {"council", "committee", "board", "cabinet", "commission", "autho
 
 
 def outside_body(text: str, known: set[str]) -> str | None:
-    """A body the question asks the decision of that is none of the library's ("How did Medway Council vote?",
-    "Did Township of Chisholm council agree?"): its proper words are not among ``known``. None otherwise."""
+    """A body the question asks the decision of that is none of the library's ("How did Eastvale Council vote?",
+    "Did Township of Hill council agree?"): its proper words are not among ``known``. None otherwise."""
     for m in DECIDED_BY.finditer(text):
         name = m.group(1) or m.group(2)
         proper = [w.lower() for w in re.findall(r"[\w'-]+", name) if w.lower() not in GENERIC_NAME | STOPWORDS]

@@ -17,7 +17,7 @@ from ingest.dates import MONTH_NAME, spoken
 from ingest.minutes import operative_first
 from ingest.records import ActionEntry, Decision, Document, ItemEntry
 from ingest.units import sentences, split_units
-from ingest.words import names_in
+from ingest.words import names_in, normalised
 
 CURRENT = "This is the current decision."  # said of the latest resolution on a matter
 
@@ -51,6 +51,16 @@ def _cite(cited: list[Passage], passage: Passage) -> int:
 
 
 OUTCOME = re.compile(r"\b(?:carried|defeated|lost)\b(?: unanimously)?\.", re.I)
+
+
+def _vote_said(row: Decision) -> str:
+    """" (carried)", " (recorded vote: 52 for, ...)": how the minute's vote went, when the minutes say."""
+    return f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
+
+
+def _minute_head(row: Decision) -> str:
+    """The opening of a register line for a minute: "Minute 98, meeting of 19 July 2018 (unanimously): "."""
+    return f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{_vote_said(row)}: "
 
 
 def _shortened(title: str, limit: int = 240) -> str:
@@ -110,12 +120,10 @@ class RegisterAnswers:
                 if p is None:
                     continue
                 n = _cite(cited, p)
-                vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
                 # the minute's title after what it resolved, unless that already says it
                 title = "" if registers.overlap(content_terms(row.title), row.resolution) >= T.TITLE_SAID \
                     else f" ({row.title})"
-                lines.append(f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{vote}: "
-                             f"{operative_first(row.resolution)}{title} [{n}]")
+                lines.append(f"{_minute_head(row)}{operative_first(row.resolution)}{title} [{n}]")
                 self._lineage_lines(row, filters, lines, cited)
         if not listed and question.asks_recommendation:
             rows = self.registry.recommendations(filters, docs)
@@ -223,11 +231,10 @@ class RegisterAnswers:
         # what was resolved ends with its outcome ("... Carried."); minutes' text after it is other business
         outcome = OUTCOME.search(row.resolution)
         resolved = row.resolution[:outcome.end()] if outcome else row.resolution
-        probe = re.sub(r"\W+", " ", quote).lower().strip()[:80]
-        if len(probe) < 30 or probe not in re.sub(r"\W+", " ", resolved).lower() or len(resolved) > T.WHOLE_RESOLUTION:
+        probe = normalised(quote)[:80]
+        if len(probe) < 30 or probe not in normalised(resolved) or len(resolved) > T.WHOLE_RESOLUTION:
             return None
-        vote = f" ({row.vote})" if row.vote and row.vote != "not stated" else ""
-        return f"Minute {row.minute}, meeting of {spoken(row.meeting_date)}{vote}: {operative_first(resolved)} [{n}]"
+        return f"{_minute_head(row)}{operative_first(resolved)} [{n}]"
 
     def _later_decisions(self, passage: Passage, filters: Filters, cited: list[Passage]) -> list[str]:
         """For a quoted resolution, the later ones on the same matter (a schedule amended, a decision varied),
@@ -355,9 +362,8 @@ class RegisterAnswers:
             q = self._passage_for(filters, taken.doc_id, taken.pages[0], taken.pages[1], taken.resolution,
                                   taken.minute)
             if q is not None:
-                vote = f" ({taken.vote})" if taken.vote and taken.vote != "not stated" else ""
-                lines.append(f"Decided at that meeting, minute {taken.minute}{vote}: {operative_first(taken.resolution)} "
-                             f"[{_cite(cited, q)}]")
+                lines.append(f"Decided at that meeting, minute {taken.minute}{_vote_said(taken)}: "
+                             f"{operative_first(taken.resolution)} [{_cite(cited, q)}]")
 
     def _decision_on(self, item: ItemEntry, doc: Document, filters: Filters) -> Decision | None:
         """The resolution the meeting took on an agenda item: the minute of that meeting and body sharing the

@@ -28,6 +28,7 @@ from ingest.figures import new_figures
 from ingest.minutes import counts_votes, operative_first
 from ingest.run import Library
 from ingest.units import split_units
+from ingest.words import normalised
 
 
 class Assistant(RegisterAnswers):
@@ -141,7 +142,6 @@ class Assistant(RegisterAnswers):
         lines = lead + [f"{operative_first(unit.text)} [{unit.passage + 1}]" for unit in chosen]
         if chosen and not lead:
             lines = self._decision_first(question, top, chosen, filters, lines)
-        if chosen and not lead:
             lines[0] += self._version_note(top[chosen[0].passage])
         lines[1:1] = later  # the decision that replaced the one quoted, right after it ...
         lines = current_first(lines, question, top[chosen[0].passage].meeting_date if later else None)
@@ -162,8 +162,8 @@ class Assistant(RegisterAnswers):
             line = self.decision_line(top[unit.passage], unit.text, filters, unit.passage + 1)
             if line is None:
                 continue
-            said = _norm(line)
-            rest = [ln for j, ln in enumerate(lines) if j != k and _norm(ln.rsplit(" [", 1)[0]) not in said]
+            said = normalised(line)
+            rest = [ln for j, ln in enumerate(lines) if j != k and normalised(ln.rsplit(" [", 1)[0]) not in said]
             return [line] + rest
         return lines
 
@@ -247,9 +247,10 @@ class Assistant(RegisterAnswers):
         # words no quoted passage holds ("set aside", "running") cannot be asked to stand beside the figure
         held = [t for t in terms if any(t in stems_of(f"{p.about} {p.text}") for _, p in quotes)] or terms
         for text, p in with_figure:
-            if cover(held, self._figure_context(p, text)) < T.FIGURE_COVERAGE:
+            context = self._figure_context(p, text)
+            if cover(held, context) < T.FIGURE_COVERAGE:
                 continue
-            if head and not head & stems_of(self._figure_context(p, text)) and not (
+            if head and not head & stems_of(context) and not (
                     question.asks_vote and counts_votes(text)):  # a vote's counts are of councillors
                 continue
             if months and not months & (_months_in(p.text) | {int((p.meeting_date or "0000-00")[5:7])}):
@@ -345,10 +346,6 @@ def _asked_year_first(question: Question, chosen: list) -> list:
     first = next((u for u in chosen if not other_periods(asked, periods_named(u.text)) and periods_named(u.text)),
                  None)
     return chosen if first is None else [first] + [u for u in chosen if u is not first]
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).lower().strip()
 
 
 def _unique(passages: list[Passage]) -> list[Passage]:

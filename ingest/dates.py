@@ -86,11 +86,6 @@ def bare_years(text: str) -> list[int]:
     return out
 
 
-def years_named(text: str) -> set[int]:
-    """The years a text names, a financial year's both ("2019/20", "2025-26" -> 2019 and 2020), a span's ends."""
-    return {y for span in periods_named(text) for y in span}
-
-
 def other_periods(asked: set[tuple[int, int]], named: set[tuple[int, int]]) -> bool:
     """Whether a text names years, and none of the asked ones (nothing asked or nothing named: no mismatch). A
     year asked is held by the same year or a span holding it ("2025" by "2024-25"). A financial year asked

@@ -80,7 +80,7 @@ SHORT_FORMS = {"cllr": "councillor", "cllrs": "councillors", "chairman": "chair"
                "chairperson": "chair"}
 
 # the past forms of money's verbs, which a stemmer leaves apart from the word a question uses ("how much did it
-# spend" and "the SSA spent", "how much does the city pay" and "being paid", "who won" and "win")
+# spend" and "the district spent", "how much does the city pay" and "being paid", "who won" and "win")
 IRREGULAR = {"paid": "pay", "spent": "spend", "overspent": "overspend", "underspent": "underspend", "sold": "sell",
              "bought": "buy", "won": "win"}
 
@@ -95,6 +95,12 @@ def tokens(text: str) -> list[str]:
             if part and part not in STOPWORDS:
                 out.append(NUMBER_WORDS.get(part) or SHORT_FORMS.get(part) or IRREGULAR.get(part, part))
     return out
+
+
+def normalised(text: str) -> str:
+    """Words only, lower case, one space between: the form in which two quotes are compared ("…Carried." and
+    "carried")."""
+    return re.sub(r"\W+", " ", text).lower().strip()
 
 
 CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+")

@@ -461,11 +461,11 @@ def test_a_table_read_a_cell_per_line_is_put_back_a_row_per_line():
 
 
 def test_a_year_asked_is_a_year_the_answer_names():
-    from ingest.dates import years_named
+    from ingest.dates import periods_named
     from ingest.records import Passage
 
-    assert years_named("2019/20 and 2017-18, £2,019, 2024-04-16, By-Law 2026-10") == {2017, 2018, 2019, 2020, 2024,
-                                                                                       2026}
+    named = periods_named("2019/20 and 2017-18, £2,019, 2024-04-16, By-Law 2026-10")
+    assert {y for span in named for y in span} == {2017, 2018, 2019, 2020, 2024, 2026}
     closedown = Passage("c", "d", "The 2017/18 outturn for Older People is a £584k pressure.", "r.pdf", "r.pdf",
                         "Adults Committee", "2018-04-19", "report", None, "", None, 1, 1)
     later = parse_question("What was the final outturn for Older People's Services in 2019/20?")
